@@ -10,6 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'api',
+          globalSetup: ['tests/helpers/global-setup.ts'],
           include: ['tests/api/**/*.test.ts', 'tests/scheduled/**/*.test.ts', 'tests/bin/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,

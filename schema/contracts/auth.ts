@@ -64,6 +64,7 @@ export const Health = z.object({
   version: z.string(),
   time: z.string(),
   database: z.object({ ok: z.boolean(), latencyMs: z.number() }),
+  disk: z.object({ ok: z.boolean(), freeBytes: z.number(), totalBytes: z.number() }).optional(),
   jobs: z.record(
     z.string(),
     z.object({ lastSuccessAt: z.string().nullable(), lastOutcome: z.string().nullable() }),

@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util'
+import { buildAll } from './build'
+import { optionsFromEnv, readWranglerConfig } from './config'
+import { log } from './log'
+import { bootstrapAdmin, createRuntime, migrate, type Runtime } from './runtime'
+import { fireScheduled, startScheduler } from './scheduler'
+import { addUser, resetPassword } from './users'
+
+const USAGE = `Usage: moat <command>
+
+  start                         build if needed, migrate, serve UI + API + feeds, fire crons
+  build                         bundle the worker and build the UI
+  migrate                       apply pending database migrations and exit
+  run-job <name>                run one scheduled job now (e.g. housekeeping)
+  user add <username> [--role admin|analyst|viewer] [--display-name NAME]
+                                create a local user with a one-time password (printed once)
+  user reset-password <username>
+                                set a new one-time password, unlock, end the user's sessions
+
+Environment: MOAT_DATA (./data), MOAT_HOST (127.0.0.1), MOAT_PORT (8787),
+MOAT_ADMIN_PASSWORD (first admin's password instead of a generated one),
+MOAT_TLS_KEY + MOAT_TLS_CERT (PEM files: serve HTTPS), MOAT_DEBUG=1 (verbose logs).`
+
+function printOnce(title: string, lines: string[]) {
+  // Deliberately not a structured log line: the one-time password is shown once and never logged.
+  const bar = '='.repeat(64)
+  process.stdout.write(`\n${bar}\n  ${title}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\n\n`)
+}
+
+/** A runtime on a free loopback port, for commands that only need the database. */
+async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await createRuntime({ ...optionsFromEnv(), host: '127.0.0.1', port: 0 })
+  try {
+    await migrate(rt)
+    return await fn(rt)
+  } finally {
+    await rt.dispose()
+  }
+}
+
+async function start() {
+  const opts = optionsFromEnv()
+  await buildAll({ ifStale: true })
+  const rt = await createRuntime(opts)
+  const applied = await migrate(rt)
+  if (applied.length) log('info', 'migrations applied', { applied })
+  const admin = await bootstrapAdmin(rt, opts.adminPassword)
+  if (admin.password) {
+    printOnce('First start: an administrator account was created', [
+      `username: admin`,
+      `one-time password: ${admin.password}`,
+      'It is shown only this once and must be changed at first sign-in.',
+    ])
+  } else if (admin.created) {
+    log('info', 'first start: admin created with MOAT_ADMIN_PASSWORD; it must be changed at first sign-in')
+  }
+  const worker = await rt.mf.getWorker()
+  const cfg = readWranglerConfig()
+  const scheduler = startScheduler(cfg.crons, (cron, at) => fireScheduled(worker as never, cron, at))
+  log('info', 'moat is listening', { url: rt.url.href, data: opts.dataDir, crons: scheduler.next() })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log('info', 'shutting down', { signal })
+    scheduler.stop()
+    await rt.dispose()
+    log('info', 'stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+export async function main(argv: string[]) {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'start':
+        return await start()
+      case 'build':
+        return await buildAll()
+      case 'migrate': {
+        const applied = await withRuntime(migrate)
+        log('info', applied.length ? 'migrations applied' : 'database is up to date', { applied })
+        return
+      }
+      case 'run-job': {
+        const name = rest[0]
+        if (!name) throw new Error('run-job needs a job name')
+        await buildAll({ ifStale: true })
+        await withRuntime(async (rt) => fireScheduled((await rt.mf.getWorker()) as never, `job:${name}`, new Date()))
+        return
+      }
+      case 'user': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { role: { type: 'string', default: 'analyst' }, 'display-name': { type: 'string' } },
+        })
+        const [sub, username] = positionals
+        if (!username || (sub !== 'add' && sub !== 'reset-password')) throw new Error(USAGE)
+        const password = await withRuntime((rt) =>
+          sub === 'add' ? addUser(rt, username, values.role!, values['display-name']) : resetPassword(rt, username),
+        )
+        printOnce(sub === 'add' ? `User '${username}' created` : `Password of '${username}' reset`, [
+          `one-time password: ${password}`,
+          'It must be changed at the next sign-in.',
+        ])
+        return
+      }
+      default:
+        process.stdout.write(USAGE + '\n')
+        if (command && command !== 'help' && command !== '--help') process.exitCode = 2
+    }
+  } catch (err) {
+    log('error', err instanceof Error ? err.message : String(err), { command })
+    process.exit(1)
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto'
+import { Log, LogLevel, Miniflare } from 'miniflare'
+import { hashPassword } from '../functions/lib/password'
+import { WORKER_BUNDLE } from './build'
+import { packageVersion, readWranglerConfig, type LaunchOptions } from './config'
+import { createHostHandler } from './host'
+import { loadOrCreateKeys } from './keys'
+import { applyMigrations } from './migrate'
+
+class QuietLog extends Log {
+  constructor() {
+    super(process.env.MOAT_DEBUG ? LogLevel.DEBUG : LogLevel.WARN)
+  }
+}
+
+export interface Runtime {
+  mf: Miniflare
+  url: URL
+  dataDir: string
+  dispose(): Promise<void>
+}
+
+/** Builds the Miniflare instance that runs the bundled worker in workerd with Moat's bindings. */
+export async function createRuntime(opts: LaunchOptions): Promise<Runtime> {
+  const cfg = readWranglerConfig()
+  const keys = loadOrCreateKeys(opts.dataDir)
+  const https = opts.httpsKeyPath && opts.httpsCertPath
+  const mf = new Miniflare({
+    host: opts.host,
+    port: opts.port,
+    ...(https ? { httpsKeyPath: opts.httpsKeyPath, httpsCertPath: opts.httpsCertPath } : {}),
+    // Without this Miniflare downloads request.cf data from the internet at start.
+    cf: false,
+    telemetry: { enabled: false },
+    log: new QuietLog(),
+    defaultPersistRoot: opts.dataDir,
+    workers: [
+      {
+        name: cfg.name,
+        modules: true,
+        scriptPath: WORKER_BUNDLE,
+        compatibilityDate: cfg.compatibilityDate,
+        compatibilityFlags: cfg.compatibilityFlags,
+        d1Databases: { DB: cfg.databaseId },
+        bindings: { ...cfg.vars, MOAT_VERSION: packageVersion(), SESSION_SECRET: keys.sessionSecret },
+        serviceBindings: { HOST: createHostHandler(opts.dataDir) },
+        assets: {
+          directory: cfg.assetsDir,
+          routerConfig: { has_user_worker: true, static_routing: { user_worker: cfg.userWorkerRoutes } },
+          // Security headers for the UI come from web/public/_headers (copied into web/dist).
+          assetConfig: { not_found_handling: 'single-page-application' },
+        },
+      },
+    ],
+  })
+  const url = await mf.ready
+  return { mf, url, dataDir: opts.dataDir, dispose: () => mf.dispose() }
+}
+
+export async function migrate(rt: Runtime): Promise<string[]> {
+  const cfg = readWranglerConfig()
+  const db = await rt.mf.getD1Database('DB')
+  return applyMigrations(db as never, cfg.migrationsDir)
+}
+
+/** A one-time password: 20 characters from an alphabet without look-alikes. */
+export function oneTimePassword(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
+  return [...randomBytes(20)].map((b) => alphabet[b % alphabet.length]).join('')
+}
+
+/**
+ * On an empty database, creates `admin` with a one-time password (or MOAT_ADMIN_PASSWORD) that
+ * must be changed at first login. Returns the password when it was generated, so it can be
+ * printed once; never logs it.
+ */
+export async function bootstrapAdmin(rt: Runtime, given?: string): Promise<{ created: boolean; password?: string }> {
+  const db = await rt.mf.getD1Database('DB')
+  const count = await db.prepare('SELECT count(*) AS n FROM users').first<{ n: number }>()
+  if (count && count.n > 0) return { created: false }
+  const password = given ?? oneTimePassword()
+  await db
+    .prepare(
+      `INSERT INTO users (username, display_name, role, source, password_hash, must_change_password, role_description)
+       VALUES ('admin', 'Administrator', 'admin', 'local', ?, 1, 'Built-in administrator')`,
+    )
+    .bind(await hashPassword(password))
+    .run()
+  await db
+    .prepare(`INSERT INTO audit_log (action, outcome, actor, target, details) VALUES ('user.create', 'success', 'system', 'admin', ?)`)
+    .bind(JSON.stringify({ reason: 'first start', role: 'admin' }))
+    .run()
+  return { created: true, password: given ? undefined : password }
+}

@@ -1,0 +1,81 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { dbMiddleware, type AppEnv } from './env'
+import { ApiError } from './lib/errors'
+import { audit } from './routes/audit'
+import { auth } from './routes/auth'
+import { health } from './routes/health'
+import { openapi } from './routes/openapi'
+import { users } from './routes/users'
+
+export const JSON_BODY_LIMIT = 1024 * 1024
+
+const api = new Hono<AppEnv>()
+  .route('/auth', auth)
+  .route('/users', users)
+  .route('/audit', audit)
+  .route('/openapi.json', openapi)
+
+export const app = new Hono<AppEnv>()
+  .use('*', requestId())
+  .use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  )
+  .use('*', dbMiddleware)
+  .use('/api/*', async (c, next) => {
+    c.header('Cache-Control', 'no-store')
+    // The avatar route carries its own, larger limit.
+    if (c.req.path === '/api/v1/auth/me/avatar') return next()
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes`, {
+          maxBytes: JSON_BODY_LIMIT,
+        })
+      },
+    })(c, next)
+  })
+  .route('/health', health)
+  .route('/api/v1', api)
+
+app.notFound((c) =>
+  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+)
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) {
+    for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
+    const error = { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) }
+    return c.json({ error }, err.status)
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json({ error: { code: 'bad_request', message: err.message } }, err.status as ContentfulStatusCode)
+  }
+  const requestIdValue = c.get('requestId')
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled error',
+      requestId: requestIdValue,
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    }),
+  )
+  return c.json(
+    { error: { code: 'internal', message: 'Internal error; quote this id to your admin', details: { requestId: requestIdValue } } },
+    500,
+  )
+})
+
+export type AppType = typeof app

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readWranglerConfig } from '../../bin/config'
+import { fireScheduled, startScheduler } from '../../bin/scheduler'
+import { runHousekeeping } from '../../scheduled/housekeeping'
+import { CRONS } from '../../scheduled'
+import { createDb } from '../../functions/env'
+import { startMoat, type TestMoat } from '../helpers/moat'
+
+let moat: TestMoat
+beforeAll(async () => {
+  moat = await startMoat()
+})
+afterAll(() => moat.close())
+
+describe('cron wiring', () => {
+  it('registers jobs for exactly the crons wrangler.toml declares', () => {
+    expect(Object.keys(CRONS).sort()).toEqual(readWranglerConfig().crons.sort())
+  })
+
+  it('fires a cron on its schedule through the real timer', async () => {
+    const fired: string[] = []
+    const scheduler = startScheduler(['* * * * * *'], async (cron) => {
+      fired.push(cron)
+    })
+    await new Promise((r) => setTimeout(r, 2300))
+    scheduler.stop()
+    expect(fired.length).toBeGreaterThanOrEqual(2)
+    expect(fired.every((c) => c === '* * * * * *')).toBe(true)
+  })
+
+  it("runs the worker's scheduled handler for a wrangler cron and records the run for /health", async () => {
+    const worker = await moat.rt.mf.getWorker()
+    await fireScheduled(worker as never, '*/10 * * * *', new Date())
+    const health = await (await fetch(moat.base + '/health')).json()
+    expect(health.jobs.housekeeping.lastOutcome).toBe('ok')
+    expect(Date.parse(health.jobs.housekeeping.lastSuccessAt)).toBeGreaterThan(Date.now() - 60_000)
+  })
+
+  it('runs one job by name and rejects an unknown job', async () => {
+    const worker = await moat.rt.mf.getWorker()
+    await fireScheduled(worker as never, 'job:housekeeping', new Date())
+    await expect(fireScheduled(worker as never, 'job:no-such-job', new Date())).rejects.toThrow(/outcome/)
+  })
+})
+
+describe('housekeeping job', () => {
+  it('forgets address throttle counters idle for an hour and keeps recent ones', async () => {
+    const now = new Date('2026-11-23T12:00:00.000Z')
+    await moat.db.batch([
+      moat.db.prepare(`INSERT INTO login_throttle (key, failures, updated_at) VALUES ('ip:old', 3, '2026-11-23T10:30:00.000Z')`),
+      moat.db.prepare(`INSERT INTO login_throttle (key, failures, updated_at) VALUES ('ip:new', 3, '2026-11-23T11:30:00.000Z')`),
+    ])
+    const result = await runHousekeeping(createDb(moat.db as never), now)
+    expect(result).toEqual({ purgedThrottle: 1 })
+    const keys = await moat.db.prepare(`SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key`).all()
+    expect(keys.results).toEqual([{ key: 'ip:new' }])
+  })
+})
