@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config'
 // driving the built UI in Debian's Chromium.
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
     projects: [
       { test: { name: 'domain', include: ['tests/domain/**/*.test.ts'], environment: 'node' } },
       {
