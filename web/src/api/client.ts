@@ -1,0 +1,201 @@
+// The only module that talks to the server. Components and pages call these functions (through
+// web/src/data/), never fetch.
+import { hc } from 'hono/client'
+import type { AppType } from '../../../functions/app'
+import type {
+  Health,
+  LoginResult,
+  Me,
+  MeResult,
+  ProfileInput,
+} from '../../../schema/contracts/auth'
+import type { FieldIssue } from '../../../schema/contracts/common'
+
+const CSRF_COOKIE = 'moat_csrf'
+
+/** A non-2xx answer (or no answer: status 0, code `network`) in the API's error envelope. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiFailure'
+  }
+
+  /** Field problems from `details.fields`, if the server sent any. */
+  get fields(): FieldIssue[] {
+    const fields = (this.details as { fields?: unknown } | undefined)?.fields
+    return Array.isArray(fields) ? (fields as FieldIssue[]) : []
+  }
+
+  /** Seconds to wait, from `details.retryAfter` (throttling and lockout). */
+  get retryAfter(): number | undefined {
+    const value = (this.details as { retryAfter?: unknown } | undefined)?.retryAfter
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+  }
+}
+
+interface ClientHooks {
+  /** The UI language, sent as Accept-Language so server messages can match it. */
+  language: () => string
+  /** Any 401 except from login: the session is gone. */
+  onUnauthorized: (failure: ApiFailure) => void
+  /** A 403 `password_change_required`: the user must change the password first. */
+  onPasswordChangeRequired: (failure: ApiFailure) => void
+}
+
+let hooks: ClientHooks = {
+  language: () => document.documentElement.lang || 'en',
+  onUnauthorized: () => {},
+  onPasswordChangeRequired: () => {},
+}
+
+export function configureClient(next: Partial<ClientHooks>): void {
+  hooks = { ...hooks, ...next }
+}
+
+// Kept from login/me answers in case the cookie cannot be read (normally it can: not HttpOnly).
+let lastCsrfToken = ''
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) return decodeURIComponent(rest.join('='))
+  }
+  return undefined
+}
+
+interface CallOptions {
+  /** The caller handles 401/403 itself: no redirect. */
+  quiet?: boolean
+  /** Non-2xx statuses whose body is still a normal answer (e.g. /health's 503). */
+  accept?: number[]
+}
+
+const FALLBACK_CODES: Record<number, string> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_attempts',
+}
+
+async function toFailure(res: Response): Promise<ApiFailure> {
+  let body: unknown
+  try {
+    body = await res.json()
+  } catch {
+    body = undefined
+  }
+  type Envelope = { error?: { code?: unknown; message?: unknown; details?: unknown } }
+  const error = (body as Envelope | undefined)?.error
+  const code =
+    typeof error?.code === 'string'
+      ? error.code
+      : (FALLBACK_CODES[res.status] ?? (res.status >= 500 ? 'internal' : 'http_error'))
+  const message = typeof error?.message === 'string' ? error.message : res.statusText
+  let details = error?.details
+  const retryAfter = Number(res.headers.get('Retry-After'))
+  if (retryAfter > 0 && (details === undefined || typeof details === 'object')) {
+    details = { retryAfter, ...(details as object | undefined) }
+  }
+  return new ApiFailure(res.status, code, message, details)
+}
+
+/** Every request goes through here: same-origin cookies, language, CSRF echo, network errors. */
+async function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers)
+  headers.set('Accept', 'application/json')
+  headers.set('Accept-Language', hooks.language())
+  const method = (init.method ?? 'GET').toUpperCase()
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = readCookie(CSRF_COOKIE) || lastCsrfToken
+    if (token) headers.set('X-CSRF-Token', token)
+  }
+  try {
+    return await fetch(input, { ...init, headers, credentials: 'same-origin', cache: 'no-store' })
+  } catch (err) {
+    throw new ApiFailure(0, 'network', (err as Error)?.message || 'Network error')
+  }
+}
+
+// Typed by the server's routes (import type only): a renamed or removed route fails the build.
+const client = hc<AppType>('/', { fetch: send })
+
+/** Reads a 2xx answer as T; anything else becomes an ApiFailure (and a redirect unless quiet). */
+async function call<T>(pending: Promise<{ status: number }>, options: CallOptions = {}) {
+  // hc's typed ClientResponse is the Response that `send` returned.
+  const res = (await pending) as unknown as Response
+  if (res.ok || options.accept?.includes(res.status)) {
+    if (res.status === 204) return undefined as T
+    const text = await res.text()
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+  const failure = await toFailure(res)
+  if (!options.quiet) {
+    if (failure.status === 401) hooks.onUnauthorized(failure)
+    else if (failure.status === 403 && failure.code === 'password_change_required') {
+      hooks.onPasswordChangeRequired(failure)
+    }
+  }
+  throw failure
+}
+
+export async function login(username: string, password: string): Promise<LoginResult> {
+  const result = await call<LoginResult>(
+    client.api.v1.auth.login.$post({ json: { username, password } }),
+    { quiet: true },
+  )
+  lastCsrfToken = result.csrfToken
+  return result
+}
+
+export function logout(): Promise<void> {
+  return call<void>(client.api.v1.auth.logout.$post(), { quiet: true })
+}
+
+/** The signed-in user; rejects with a 401 ApiFailure (no redirect) when there is no session. */
+export async function me(): Promise<MeResult> {
+  const result = await call<MeResult>(client.api.v1.auth.me.$get(), { quiet: true })
+  if (result.csrfToken) lastCsrfToken = result.csrfToken
+  return result
+}
+
+export async function changePassword(current: string, next: string): Promise<{ user: Me }> {
+  const result = await call<{ user: Me; csrfToken?: string }>(
+    client.api.v1.auth.password.$post({ json: { current, new: next } }),
+  )
+  if (result.csrfToken) lastCsrfToken = result.csrfToken
+  return { user: result.user }
+}
+
+export function updateProfile(patch: ProfileInput): Promise<{ user: Me }> {
+  return call(client.api.v1.auth.me.$patch({ json: patch }))
+}
+
+export function uploadAvatar(file: File): Promise<{ user: Me }> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  // The route reads multipart itself (no validator), so the body goes in as raw init.
+  return call(client.api.v1.auth.me.avatar.$post(undefined, { init: { body: form } }))
+}
+
+export function deleteAvatar(): Promise<{ user: Me }> {
+  return call(client.api.v1.auth.me.avatar.$delete())
+}
+
+/** `version` busts the browser cache after an upload or removal. */
+export function avatarUrl(userId: number, version: string | number): string {
+  const path = client.api.v1.users[':id'].avatar.$path({ param: { id: String(userId) } })
+  return `${path}?v=${encodeURIComponent(version)}`
+}
+
+/** Health answers 503 with the same body when the database is down. */
+export function health(): Promise<Health> {
+  return call<Health>(client.health.$get(), { quiet: true, accept: [503] })
+}

@@ -1,0 +1,18 @@
+import type { RouteDefinition } from '@solidjs/router'
+import { lazy } from 'solid-js'
+import { RequireAuth } from './components/RequireAuth'
+
+// Signed-in screens live under the guard; later issues add their pages here and in nav.ts.
+export const routes: RouteDefinition[] = [
+  { path: '/login', component: lazy(() => import('./pages/LoginPage')) },
+  {
+    path: '/',
+    component: RequireAuth,
+    children: [
+      { path: '/', component: lazy(() => import('./pages/OverviewPage')) },
+      { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
+      { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
+      { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },
+    ],
+  },
+]
