@@ -6,18 +6,29 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { dbMiddleware, type AppEnv } from './env'
 import { ApiError } from './lib/errors'
+import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
+import { campaignRoutes } from './routes/campaigns'
 import { health } from './routes/health'
+import { iocRoutes } from './routes/iocs'
+import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
 import { users } from './routes/users'
+import { warninglistRoutes } from './routes/warninglists'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
+const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse'])
 
 const api = new Hono<AppEnv>()
   .route('/auth', auth)
   .route('/users', users)
   .route('/audit', audit)
+  .route('/iocs', iocRoutes)
+  .route('/notes', notes)
+  .route('/campaigns', campaignRoutes)
+  .route('/allowlist', allowlistRoutes)
+  .route('/warninglists', warninglistRoutes)
   .route('/openapi.json', openapi)
 
 export const app = new Hono<AppEnv>()
@@ -33,8 +44,8 @@ export const app = new Hono<AppEnv>()
   .use('*', dbMiddleware)
   .use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')
-    // The avatar route carries its own, larger limit.
-    if (c.req.path === '/api/v1/auth/me/avatar') return next()
+    // Upload routes carry their own, larger limits.
+    if (OWN_LIMIT.has(c.req.path)) return next()
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT,
       onError: () => {

@@ -4,6 +4,7 @@ import { JOBS } from './jobs'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
 export const CRONS: Record<string, string[]> = {
+  '* * * * *': ['expire'],
   '*/10 * * * *': ['housekeeping'],
 }
 

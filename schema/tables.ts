@@ -85,3 +85,166 @@ export const jobRuns = sqliteTable('job_runs', {
   lastResult: text('last_result', { mode: 'json' }),
   runs: integer('runs').notNull().default(0),
 })
+
+// ---- IOCs ---------------------------------------------------------------------------------
+
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('campaigns_name_nocase').on(sql`${t.name} COLLATE NOCASE`)],
+)
+
+/**
+ * One row per indicator incarnation. A deleted IOC keeps its row (`deleted_at`), so `(type, value)`
+ * is unique only among live rows, and re-creating it makes a new incarnation.
+ */
+export const iocs = sqliteTable(
+  'iocs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: ['ip', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256'] }).notNull(),
+    value: text('value').notNull(),
+    // Host part for domain/url/email (domain suffix allowlisting); IP range as fixed-width hex for
+    // ip IOCs and URLs on an IP (CIDR containment and overlap with plain string comparison).
+    host: text('host'),
+    ipStart: text('ip_start'),
+    ipEnd: text('ip_end'),
+    expiresAt: text('expires_at'),
+    // The sweep records one `expired` history event per expiry; extending the expiry re-arms it.
+    expiryLogged: integer('expiry_logged', { mode: 'boolean' }).notNull().default(false),
+    ticket: text('ticket').notNull(),
+    comment: text('comment').notNull().default(''),
+    campaignId: integer('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    confidence: integer('confidence').notNull().default(70),
+    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull().default('medium'),
+    source: text('source').notNull().default('ui'),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    updatedBy: integer('updated_by').references(() => users.id),
+    excludedAt: text('excluded_at'),
+    excludedBy: integer('excluded_by').references(() => users.id),
+    excludeReason: text('exclude_reason'),
+    // Set by allowlist changes (write time), so feeds filter with one column, not a join.
+    allowlistedBy: integer('allowlisted_by'),
+    deletedAt: text('deleted_at'),
+    deletedBy: integer('deleted_by').references(() => users.id),
+    incarnation: integer('incarnation').notNull().default(1),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('iocs_live_type_value').on(t.type, t.value).where(sql`deleted_at IS NULL`),
+    index('iocs_value').on(t.value),
+    index('iocs_created_at').on(t.createdAt),
+    index('iocs_created_by').on(t.createdBy, t.createdAt),
+    index('iocs_expires_at').on(t.expiresAt),
+    index('iocs_campaign').on(t.campaignId),
+    index('iocs_ticket').on(t.ticket),
+    index('iocs_host').on(t.host),
+    index('iocs_ip_start').on(t.ipStart),
+    index('iocs_served').on(t.type, t.value).where(sql`deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL`),
+  ],
+)
+
+export const iocTags = sqliteTable(
+  'ioc_tags',
+  {
+    iocId: integer('ioc_id')
+      .notNull()
+      .references(() => iocs.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [uniqueIndex('ioc_tags_tag_ioc').on(t.tag, t.iocId), index('ioc_tags_ioc').on(t.iocId)],
+)
+
+/** Append-only: never updated, never deleted. */
+export const iocHistory = sqliteTable(
+  'ioc_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    iocId: integer('ioc_id').notNull(),
+    type: text('type').notNull(),
+    value: text('value').notNull(),
+    event: text('event', {
+      enum: ['created', 'edited', 'deleted', 'expired', 'excluded', 'unexcluded', 'reactivated', 'allowlisted', 'unallowlisted'],
+    }).notNull(),
+    actorId: integer('actor_id'),
+    actor: text('actor').notNull(),
+    at: text('at').notNull().default(now),
+    diff: text('diff', { mode: 'json' }),
+  },
+  (t) => [index('ioc_history_ioc').on(t.iocId, t.id), index('ioc_history_value').on(t.type, t.value), index('ioc_history_at').on(t.at)],
+)
+
+/** Notes belong to the indicator (type, value), not to a row: they survive delete and re-create. */
+export const iocNotes = sqliteTable(
+  'ioc_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type').notNull(),
+    value: text('value').notNull(),
+    body: text('body').notNull(),
+    authorId: integer('author_id').references(() => users.id),
+    author: text('author').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [index('ioc_notes_value').on(t.type, t.value, t.id)],
+)
+
+export const allowlist = sqliteTable(
+  'allowlist',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['exact', 'suffix', 'cidr'] }).notNull(),
+    value: text('value').notNull(),
+    ipStart: text('ip_start'),
+    ipEnd: text('ip_end'),
+    reason: text('reason').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('allowlist_kind_value').on(t.kind, t.value), index('allowlist_ip').on(t.ipStart)],
+)
+
+/** MISP warninglists imported by admins: extra sanity warnings (never refusals). */
+export const warninglists = sqliteTable('warninglists', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  version: integer('version').notNull().default(0),
+  listType: text('list_type', { enum: ['cidr', 'string', 'hostname', 'substring'] }).notNull(),
+  entryCount: integer('entry_count').notNull().default(0),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  importedBy: integer('imported_by').references(() => users.id),
+  importedAt: text('imported_at').notNull().default(now),
+})
+
+export const warninglistEntries = sqliteTable(
+  'warninglist_entries',
+  {
+    listId: integer('list_id')
+      .notNull()
+      .references(() => warninglists.id, { onDelete: 'cascade' }),
+    // Lower-cased string or hostname (leading dot stripped); for CIDR entries the original text.
+    value: text('value').notNull(),
+    ipStart: text('ip_start'),
+    ipEnd: text('ip_end'),
+  },
+  (t) => [index('warninglist_entries_value').on(t.value), index('warninglist_entries_ip').on(t.ipStart, t.ipEnd), index('warninglist_entries_list').on(t.listId)],
+)
+
+/** Bumped on every change that can alter a feed body: the feed cache key. */
+export const generation = sqliteTable('generation', {
+  id: integer('id').primaryKey(),
+  value: integer('value').notNull().default(0),
+  updatedAt: text('updated_at').notNull().default(now),
+})

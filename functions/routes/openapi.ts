@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
+import * as iocC from '../../schema/contracts/iocs'
 import { ErrorBody } from '../../schema/contracts/common'
 import type { AppEnv } from '../env'
 import { requireAuth } from '../lib/auth'
@@ -30,6 +31,32 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/api/v1/auth/me/avatar', summary: 'Remove own avatar', auth: true, response: z.object({ user: authC.Me }), errors: [401, 403] },
   { method: 'get', path: '/api/v1/users/{id}/avatar', summary: "A user's avatar image", auth: true, errors: [401, 404] },
   { method: 'get', path: '/api/v1/audit', summary: 'Audit records, newest first (admin); query: limit, cursor, action', auth: true, query: auditC.AuditQuery, response: auditC.AuditPage, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/v1/iocs/parse', summary: 'Run the IOC rules over each non-empty, non-# line; stores nothing (paste up to 5 MB)', auth: true, body: iocC.ParseInput, errors: [400, 401, 413, 415] },
+  { method: 'post', path: '/api/v1/iocs', summary: 'Submit one IOC (analyst/admin). 201 with warnings; 409 duplicate (or 200 with onDuplicate=extend); 422 invalid_ioc, allowlisted, confirmation_required (resend with confirm=true)', auth: true, body: iocC.IocInput, response: iocC.IocCreated, status: 201, errors: [400, 401, 403, 409, 415, 422] },
+  { method: 'get', path: '/api/v1/iocs', summary: 'Search IOCs: q (substring, prefix or exact), type, status, ticket, user, campaign, tag, from, to, sort, limit, cursor', auth: true, query: iocC.IocQuery, response: iocC.IocPage, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/iocs/{id}', summary: 'One IOC', auth: true, response: z.object({ ioc: iocC.Ioc }), errors: [401, 404] },
+  { method: 'patch', path: '/api/v1/iocs/{id}', summary: 'Edit expiry, ticket, comment, campaign, tags, confidence, severity (own IOCs; admins any)', auth: true, body: iocC.IocPatch, response: z.object({ ioc: iocC.Ioc }), errors: [400, 401, 403, 404, 422] },
+  { method: 'delete', path: '/api/v1/iocs/{id}', summary: 'Delete (soft; history and notes stay) — own IOCs; admins any', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/iocs/{id}/history', summary: 'Append-only history of the IOC', auth: true, response: iocC.HistoryPage, errors: [401, 404] },
+  { method: 'post', path: '/api/v1/iocs/{id}/exclude', summary: 'Exclude from every feed without deleting', auth: true, body: iocC.ExcludeInput, response: z.object({ ioc: iocC.Ioc }), errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/iocs/{id}/unexclude', summary: 'Undo an exclusion', auth: true, response: z.object({ ioc: iocC.Ioc }), errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/notes', summary: 'Notes (Markdown) of an indicator by type and value; they survive delete and re-create', auth: true, query: iocC.NoteQuery, response: iocC.NotePage, errors: [400, 401, 422] },
+  { method: 'post', path: '/api/v1/notes', summary: 'Add a note to an indicator', auth: true, body: iocC.NoteInput, response: z.object({ note: iocC.Note }), status: 201, errors: [400, 401, 403, 422] },
+  { method: 'get', path: '/api/v1/campaigns', summary: 'Campaigns with IOC counts', auth: true, response: iocC.CampaignList, errors: [401] },
+  { method: 'post', path: '/api/v1/campaigns', summary: 'Create a campaign', auth: true, body: iocC.CampaignInput, response: z.object({ campaign: iocC.Campaign }), status: 201, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/v1/campaigns/{id}', summary: 'One campaign', auth: true, response: z.object({ campaign: iocC.Campaign }), errors: [401, 404] },
+  { method: 'patch', path: '/api/v1/campaigns/{id}', summary: 'Rename or describe a campaign', auth: true, body: iocC.CampaignPatch, response: z.object({ campaign: iocC.Campaign }), errors: [400, 401, 403, 404, 409] },
+  { method: 'delete', path: '/api/v1/campaigns/{id}', summary: 'Delete a campaign (admin); its IOCs stay, unlinked', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/v1/campaigns/{id}/iocs', summary: 'Link IOCs to the campaign', auth: true, body: iocC.CampaignLinkInput, errors: [400, 401, 403, 404] },
+  { method: 'delete', path: '/api/v1/campaigns/{id}/iocs/{iocId}', summary: 'Unlink one IOC', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/campaigns/{id}/export.csv', summary: "CSV of the campaign's IOCs (formula cells neutralised)", auth: true, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/allowlist', summary: 'Allowlist entries with the number of IOCs each covers', auth: true, response: iocC.AllowlistList, errors: [401] },
+  { method: 'post', path: '/api/v1/allowlist', summary: 'Add an entry (admin): exact value, domain suffix or CIDR; covered IOCs leave the feeds at once', auth: true, body: iocC.AllowlistInput, response: z.object({ entry: iocC.AllowlistEntry }), status: 201, errors: [400, 401, 403, 409, 422] },
+  { method: 'delete', path: '/api/v1/allowlist/{id}', summary: 'Remove an entry (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/warninglists', summary: 'Imported MISP warninglists', auth: true, errors: [401] },
+  { method: 'post', path: '/api/v1/warninglists', summary: 'Import a MISP warninglist JSON file (admin; JSON body or multipart file, up to 16 MB); replaces a list of the same name', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422] },
+  { method: 'patch', path: '/api/v1/warninglists/{id}', summary: 'Enable or disable a warninglist (admin)', auth: true, body: z.object({ enabled: z.boolean() }), errors: [400, 401, 403, 404] },
+  { method: 'delete', path: '/api/v1/warninglists/{id}', summary: 'Remove a warninglist (admin)', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
 ]
 

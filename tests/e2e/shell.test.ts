@@ -99,9 +99,9 @@ describe('first start in the browser', () => {
 
   it('edits the profile', async () => {
     await page.goto(server.base + '/profile')
-    await page.waitForSelector('[data-testid=profile-display-name]')
-    await page.fill('[data-testid=profile-display-name]', 'Chief Admin')
-    await page.click('[data-testid=profile-save]')
+    await page.waitForSelector('#displayName')
+    await page.fill('#displayName', 'Chief Admin')
+    await page.click('form button[type=submit]')
     await page.waitForSelector('[data-testid=saved]')
     await page.screenshot({ path: path.join(SHOTS, 'profile-en.png'), fullPage: true })
     await expect.poll(() => page.textContent('[data-testid=whoami]')).toContain('Chief Admin')

@@ -1,0 +1,58 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { parseWarninglist } from '../domain/warninglist'
+import type { AppEnv } from '../env'
+import { requireAuth, requireRole } from '../lib/auth'
+import { ApiError, notFound } from '../lib/errors'
+import { zv } from '../lib/validate'
+import { addAudit } from '../repos/audit'
+import * as repo from '../repos/warninglists'
+
+export const WARNINGLIST_MAX_BYTES = 16 * 1024 * 1024
+const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
+
+const tooLarge = () => {
+  throw new ApiError(413, 'payload_too_large', `A warninglist file may be at most ${WARNINGLIST_MAX_BYTES} bytes`, { maxBytes: WARNINGLIST_MAX_BYTES })
+}
+
+/** Reads the MISP JSON from a multipart `file` field or a plain JSON body. */
+async function readListJson(c: Parameters<Parameters<Hono<AppEnv>['post']>[1]>[0]): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  let text: string
+  if (type.startsWith('multipart/form-data')) {
+    const file = (await c.req.parseBody()).file
+    if (!(file instanceof File)) throw new ApiError(400, 'validation_failed', 'file: is required', { fields: [{ field: 'file', reason: 'is required', code: 'required' }] })
+    text = await file.text()
+  } else if (/^application\/json/.test(type)) text = await c.req.text()
+  else throw new ApiError(415, 'unsupported_media_type', 'Send a MISP warninglist as application/json or multipart/form-data (field file)')
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `The file is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+export const warninglistRoutes = new Hono<AppEnv>()
+  .use('/*', requireAuth)
+  .get('/', async (c) => c.json({ items: await repo.listWarninglists(c.var.db) }))
+  .post('/', requireRole('admin'), bodyLimit({ maxSize: WARNINGLIST_MAX_BYTES, onError: tooLarge }), async (c) => {
+    const parsed = parseWarninglist(await readListJson(c))
+    if (!parsed.ok) throw new ApiError(422, 'invalid_warninglist', parsed.reason)
+    const row = await repo.importWarninglist(c.var.db, parsed.list, c.var.user.id)
+    await addAudit(c.var.db, { action: 'warninglist.import', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name, details: { entries: row.entryCount, skipped: parsed.list.skipped } })
+    return c.json({ warninglist: row, skipped: parsed.list.skipped }, 201)
+  })
+  .patch('/:id', requireRole('admin'), zv('param', IdParam), zv('json', z.object({ enabled: z.boolean() }).strict()), async (c) => {
+    const { id } = c.req.valid('param')
+    if (!(await repo.getWarninglist(c.var.db, id))) throw notFound('Warninglist')
+    return c.json({ warninglist: await repo.setWarninglistEnabled(c.var.db, id, c.req.valid('json').enabled) })
+  })
+  .delete('/:id', requireRole('admin'), zv('param', IdParam), async (c) => {
+    const { id } = c.req.valid('param')
+    const row = await repo.getWarninglist(c.var.db, id)
+    if (!row) throw notFound('Warninglist')
+    await repo.deleteWarninglist(c.var.db, id)
+    await addAudit(c.var.db, { action: 'warninglist.delete', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    return c.body(null, 204)
+  })
