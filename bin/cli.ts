@@ -69,8 +69,12 @@ async function start() {
     log('info', 'stopped')
     process.exit(0)
   }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
+  // Miniflare registers exit hooks that end the process with 143 before an async dispose can
+  // finish; this handler disposes the runtime itself and exits 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal)
+    process.on(signal, () => void stop(signal))
+  }
 }
 
 export async function main(argv: string[]) {

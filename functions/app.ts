@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -58,11 +58,24 @@ export const app = new Hono<AppEnv>()
   .route('/health', health)
   .route('/api/v1', api)
 
-app.notFound((c) =>
-  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
-)
+/**
+ * Reads a small unread request body before an early error answer: otherwise workerd drops the
+ * keep-alive connection under a client that is about to reuse it, and the client sees a reset.
+ */
+async function drainBody(c: Context<AppEnv>) {
+  const req = c.req.raw
+  if (!req.body || req.bodyUsed) return
+  const length = Number(c.req.header('content-length'))
+  if (Number.isFinite(length) && length <= JSON_BODY_LIMIT) await req.arrayBuffer().catch(() => undefined)
+}
 
-app.onError((err, c) => {
+app.notFound(async (c) => {
+  await drainBody(c)
+  return c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
+})
+
+app.onError(async (err, c) => {
+  await drainBody(c)
   if (err instanceof ApiError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v)
     const error = { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) }

@@ -43,7 +43,10 @@ function normalizeSuffix(raw: string): NormalizedAllowlistEntry {
  * Validates and canonicalizes an entry: `exact` takes any IOC value, `suffix` a domain (covers
  * its subdomains), `cidr` an IP address or network (which gets its range).
  */
-export function normalizeAllowlistEntry(kind: AllowlistKind, raw: string): NormalizedAllowlistEntry {
+export function normalizeAllowlistEntry(
+  kind: AllowlistKind,
+  raw: string,
+): NormalizedAllowlistEntry {
   if (kind === 'suffix') return normalizeSuffix(raw)
   const parsed = parseIoc(raw, kind === 'cidr' ? { type: 'ip' } : {})
   if (!parsed.ok) return { ok: false, reason: parsed.error.message }
@@ -89,7 +92,9 @@ export function iocIpRange(type: IocType, value: string): IpRange | null {
 }
 
 function entryRange(entry: AllowlistEntry): Pick<IpRange, 'start' | 'end'> | null {
-  if (entry.ipStart !== null && entry.ipEnd !== null) return { start: entry.ipStart, end: entry.ipEnd }
+  if (entry.ipStart !== null && entry.ipEnd !== null) {
+    return { start: entry.ipStart, end: entry.ipEnd }
+  }
   return ipRange(entry.value)
 }
 

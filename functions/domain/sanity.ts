@@ -45,45 +45,11 @@ export interface SanityOptions {
 interface SpecialRange extends IpRange {
   cidr: string
   code: string
+  /** What one address is (`a private address (RFC 1918)`). */
   one: string
+  /** What the range holds (`private addresses (RFC 1918)`). */
   many: string
 }
-
-const RFC1918 = ['a private address (RFC 1918)', 'private addresses (RFC 1918)']
-const DOC_V4 = ['a documentation address (RFC 5737)', 'documentation addresses (RFC 5737)']
-const RESERVED_V4 = ['a reserved address (RFC 1112)', 'reserved addresses (RFC 1112)']
-
-// Most specific first: a bare address reports the first range that contains it.
-const SPECIAL_TABLE: [string, string, string[]][] = [
-  ['0.0.0.0', 'unspecified_ip', UNSPECIFIED_V4],
-  ['0.0.0.0/8', 'reserved_ip', ['a "this network" address (RFC 1122)', '"this network" addresses (RFC 1122)']],
-  ['10.0.0.0/8', 'private_ip', RFC1918],
-  ['100.64.0.0/10', 'cgnat_ip', ['a carrier-grade NAT address (RFC 6598)', 'carrier-grade NAT addresses (RFC 6598)']],
-  ['127.0.0.0/8', 'loopback_ip', ['a loopback address (RFC 1122)', 'loopback addresses (RFC 1122)']],
-  ['169.254.0.0/16', 'link_local_ip', ['a link-local address (RFC 3927)', 'link-local addresses (RFC 3927)']],
-  ['172.16.0.0/12', 'private_ip', RFC1918],
-  ['192.0.0.0/24', 'reserved_ip', ['an IETF protocol address (RFC 6890)', 'IETF protocol addresses (RFC 6890)']],
-  ['192.0.2.0/24', 'documentation_ip', DOC_V4],
-  ['192.88.99.0/24', 'reserved_ip', ['a 6to4 relay anycast address (RFC 7526)', '6to4 relay anycast addresses (RFC 7526)']],
-  ['192.168.0.0/16', 'private_ip', RFC1918],
-  ['198.18.0.0/15', 'benchmarking_ip', ['a benchmarking address (RFC 2544)', 'benchmarking addresses (RFC 2544)']],
-  ['198.51.100.0/24', 'documentation_ip', DOC_V4],
-  ['203.0.113.0/24', 'documentation_ip', DOC_V4],
-  ['224.0.0.0/4', 'multicast_ip', ['a multicast address (RFC 5771)', 'multicast addresses (RFC 5771)']],
-  ['255.255.255.255', 'broadcast_ip', ['the limited broadcast address (RFC 919)', 'the limited broadcast address (RFC 919)']],
-  ['240.0.0.0/4', 'reserved_ip', RESERVED_V4],
-  ['::', 'unspecified_ip', UNSPECIFIED_V6],
-  ['::1', 'loopback_ip', ['the loopback address (RFC 4291)', 'the loopback address (RFC 4291)']],
-  ['::/96', 'reserved_ip', ['a deprecated IPv4-compatible address (RFC 4291)', 'deprecated IPv4-compatible addresses (RFC 4291)']],
-  ['100::/64', 'reserved_ip', ['a discard-only address (RFC 6666)', 'discard-only addresses (RFC 6666)']],
-  ['2001:2::/48', 'benchmarking_ip', ['a benchmarking address (RFC 5180)', 'benchmarking addresses (RFC 5180)']],
-  ['2001:db8::/32', 'documentation_ip', ['a documentation address (RFC 3849)', 'documentation addresses (RFC 3849)']],
-  ['3fff::/20', 'documentation_ip', ['a documentation address (RFC 9637)', 'documentation addresses (RFC 9637)']],
-  ['fc00::/7', 'private_ip', ['a unique-local address (RFC 4193)', 'unique-local addresses (RFC 4193)']],
-  ['fe80::/10', 'link_local_ip', ['a link-local address (RFC 4291)', 'link-local addresses (RFC 4291)']],
-  ['fec0::/10', 'reserved_ip', ['a deprecated site-local address (RFC 3879)', 'deprecated site-local addresses (RFC 3879)']],
-  ['ff00::/8', 'multicast_ip', ['a multicast address (RFC 4291)', 'multicast addresses (RFC 4291)']],
-]
 
 function mustRange(cidr: string): IpRange {
   const range = ipRange(cidr)
@@ -91,13 +57,63 @@ function mustRange(cidr: string): IpRange {
   return range
 }
 
-const SPECIAL_RANGES: SpecialRange[] = SPECIAL_TABLE.map(([cidr, code, [one, many]]) => ({
-  ...mustRange(cidr),
-  cidr,
-  code,
-  one,
-  many,
-}))
+// What one address of a kind is, and what a network of that kind holds.
+const KINDS: Record<string, [code: string, one: string, many: string]> = {
+  unspecified: ['unspecified_ip', 'the unspecified address', 'the unspecified address'],
+  thisNetwork: ['reserved_ip', 'a "this network" address', '"this network" addresses'],
+  private: ['private_ip', 'a private address', 'private addresses'],
+  uniqueLocal: ['private_ip', 'a unique-local address', 'unique-local addresses'],
+  cgnat: ['cgnat_ip', 'a carrier-grade NAT address', 'carrier-grade NAT addresses'],
+  loopback: ['loopback_ip', 'a loopback address', 'loopback addresses'],
+  linkLocal: ['link_local_ip', 'a link-local address', 'link-local addresses'],
+  documentation: ['documentation_ip', 'a documentation address', 'documentation addresses'],
+  benchmarking: ['benchmarking_ip', 'a benchmarking address', 'benchmarking addresses'],
+  multicast: ['multicast_ip', 'a multicast address', 'multicast addresses'],
+  broadcast: ['broadcast_ip', 'the broadcast address', 'the broadcast address'],
+  ietf: ['reserved_ip', 'an IETF protocol address', 'IETF protocol addresses'],
+  relay: ['reserved_ip', 'a 6to4 relay anycast address', '6to4 relay addresses'],
+  reserved: ['reserved_ip', 'a reserved address', 'reserved addresses'],
+  compatible: ['reserved_ip', 'an IPv4-compatible address', 'IPv4-compatible addresses'],
+  discard: ['reserved_ip', 'a discard-only address', 'discard-only addresses'],
+  siteLocal: ['reserved_ip', 'a site-local address', 'site-local addresses'],
+}
+
+// Most specific first: a bare address reports the first range that contains it.
+const SPECIAL_TABLE: [cidr: string, kind: string, rfc: string][] = [
+  ['0.0.0.0', 'unspecified', 'RFC 1122'],
+  ['0.0.0.0/8', 'thisNetwork', 'RFC 1122'],
+  ['10.0.0.0/8', 'private', 'RFC 1918'],
+  ['100.64.0.0/10', 'cgnat', 'RFC 6598'],
+  ['127.0.0.0/8', 'loopback', 'RFC 1122'],
+  ['169.254.0.0/16', 'linkLocal', 'RFC 3927'],
+  ['172.16.0.0/12', 'private', 'RFC 1918'],
+  ['192.0.0.0/24', 'ietf', 'RFC 6890'],
+  ['192.0.2.0/24', 'documentation', 'RFC 5737'],
+  ['192.88.99.0/24', 'relay', 'RFC 7526'],
+  ['192.168.0.0/16', 'private', 'RFC 1918'],
+  ['198.18.0.0/15', 'benchmarking', 'RFC 2544'],
+  ['198.51.100.0/24', 'documentation', 'RFC 5737'],
+  ['203.0.113.0/24', 'documentation', 'RFC 5737'],
+  ['224.0.0.0/4', 'multicast', 'RFC 5771'],
+  ['255.255.255.255', 'broadcast', 'RFC 919'],
+  ['240.0.0.0/4', 'reserved', 'RFC 1112'],
+  ['::', 'unspecified', 'RFC 4291'],
+  ['::1', 'loopback', 'RFC 4291'],
+  ['::/96', 'compatible', 'RFC 4291'],
+  ['100::/64', 'discard', 'RFC 6666'],
+  ['2001:2::/48', 'benchmarking', 'RFC 5180'],
+  ['2001:db8::/32', 'documentation', 'RFC 3849'],
+  ['3fff::/20', 'documentation', 'RFC 9637'],
+  ['fc00::/7', 'uniqueLocal', 'RFC 4193'],
+  ['fe80::/10', 'linkLocal', 'RFC 4291'],
+  ['fec0::/10', 'siteLocal', 'RFC 3879'],
+  ['ff00::/8', 'multicast', 'RFC 4291'],
+]
+
+const SPECIAL_RANGES: SpecialRange[] = SPECIAL_TABLE.map(([cidr, kind, rfc]) => {
+  const [code, one, many] = KINDS[kind]
+  return { ...mustRange(cidr), cidr, code, one: `${one} (${rfc})`, many: `${many} (${rfc})` }
+})
 const GLOBAL_UNICAST_V6 = mustRange('2000::/3')
 
 const RESOLVER_TABLE: [string, string][] = [
@@ -141,7 +157,9 @@ const SLD_LABELS = new Set(
 
 // RFC 6761 / 6762 / 8375 names and the de-facto internal TLDs: never a real internet host.
 const SPECIAL_TLDS = new Set(
-  'local localhost test invalid example internal arpa lan home corp localdomain intranet'.split(' '),
+  'local localhost localdomain test invalid example internal intranet arpa lan home corp'.split(
+    ' ',
+  ),
 )
 const EXAMPLE_DOMAINS = ['example.com', 'example.net', 'example.org']
 
@@ -167,9 +185,8 @@ function specialRangeWarnings(subject: string, range: IpRange, isNetwork: boolea
   }
   if (warnings.length === 0 && !isIpv4Space(range) && !rangeContains(GLOBAL_UNICAST_V6, range)) {
     const what = isNetwork ? 'reaches outside' : 'is outside'
-    warnings.push(
-      warn('reserved_ip', `${subject} ${what} 2000::/3, the only IPv6 space allocated for global unicast`),
-    )
+    const why = '2000::/3, the only IPv6 space allocated for global unicast'
+    warnings.push(warn('reserved_ip', `${subject} ${what} ${why}`))
   }
   return warnings
 }
@@ -181,15 +198,15 @@ function ipWarnings(subject: string, address: string, opts: SanityOptions): IocW
   const isNetwork = slash >= 0
   const warnings = specialRangeWarnings(subject, range, isNetwork)
   if (range.version === 6 && isIpv4Space(range)) {
-    warnings.push(
-      warn('ipv4_mapped_ip', `${subject} is an IPv4-mapped IPv6 address: most devices only match the IPv4 form`),
-    )
+    const why = 'most devices only match the IPv4 form'
+    warnings.push(warn('ipv4_mapped_ip', `${subject} is an IPv4-mapped IPv6 address: ${why}`))
   }
   for (const resolver of PUBLIC_RESOLVERS) {
     if (!rangeContains(range, resolver)) continue
+    const what = `a public DNS resolver (${resolver.name}): blocking it breaks name resolution`
     const message = isNetwork
-      ? `${subject} contains ${resolver.ip}, a public DNS resolver (${resolver.name}): blocking it breaks name resolution`
-      : `${subject} is a public DNS resolver (${resolver.name}): blocking it breaks name resolution`
+      ? `${subject} contains ${resolver.ip}, ${what}`
+      : `${subject} is ${what}`
     warnings.push(warn('public_resolver', message))
     break
   }
@@ -197,7 +214,8 @@ function ipWarnings(subject: string, address: string, opts: SanityOptions): IocW
     const prefix = Number(address.slice(slash + 1))
     const max = range.version === 4 ? (opts.maxIpv4Prefix ?? 16) : (opts.maxIpv6Prefix ?? 32)
     if (prefix < max) {
-      const size = range.version === 4 ? (2 ** (32 - prefix)).toLocaleString('en-US') : `2^${128 - prefix}`
+      const size =
+        range.version === 4 ? (2 ** (32 - prefix)).toLocaleString('en-US') : `2^${128 - prefix}`
       warnings.push(
         warn('wide_cidr', `${subject} covers ${size} addresses: /${prefix} is wider than /${max}`),
       )
@@ -224,13 +242,17 @@ function domainWarnings(type: IocType, host: string): IocWarning[] {
   const example = EXAMPLE_DOMAINS.find((d) => host === d || host.endsWith(`.${d}`))
   if (SPECIAL_TLDS.has(tld) || example) {
     const name = example ?? `.${tld}`
-    return [warn('special_use_domain', `${subject} is under ${name}, a reserved name that does not resolve on the internet`)]
+    const why = 'a reserved name that does not resolve on the internet'
+    return [warn('special_use_domain', `${subject} is under ${name}, ${why}`)]
   }
   if (isSldSuffix(labels)) {
-    return [warn('public_suffix', `${subject} looks like a public suffix (a registry zone like a TLD): it covers every domain registered under it`)]
+    const why = 'it covers every domain registered under it'
+    const what = 'looks like a public suffix (a registry zone)'
+    return [warn('public_suffix', `${subject} ${what}: ${why}`)]
   }
   const warnings: IocWarning[] = []
-  const known = labels.map((_, i) => labels.slice(i).join('.')).find((d) => WELL_KNOWN_DOMAINS.has(d))
+  const parents = labels.map((_, i) => labels.slice(i).join('.'))
+  const known = parents.find((d) => WELL_KNOWN_DOMAINS.has(d))
   if (known) {
     const under = known === host ? 'is' : `is under ${known},`
     const why =
@@ -242,20 +264,25 @@ function domainWarnings(type: IocType, host: string): IocWarning[] {
   }
   const suffixLabels = labels.length >= 3 && isSldSuffix(labels.slice(-2)) ? 2 : 1
   if (labels.length === suffixLabels + 1 && labels[0].length <= 2) {
-    warnings.push(
-      warn('short_domain', `${subject} has a ${labels[0].length}-character name: short domains are almost always long-established sites`),
-    )
+    const why = 'short names are almost always long-established sites'
+    const length = labels[0].length
+    warnings.push(warn('short_domain', `${subject} has a ${length}-character name: ${why}`))
   }
   return warnings
 }
 
 /** Built-in warnings for a canonical IOC (see the codes above); empty when nothing looks odd. */
-export function sanityWarnings(type: IocType, value: string, opts: SanityOptions = {}): IocWarning[] {
+export function sanityWarnings(
+  type: IocType,
+  value: string,
+  opts: SanityOptions = {},
+): IocWarning[] {
   if (type === 'ip') return ipWarnings(value, value, opts)
   if (type === 'md5' || type === 'sha1' || type === 'sha256') {
     const algorithm = EMPTY_HASHES[value.toLowerCase()]
     if (!algorithm) return []
-    return [warn('empty_file_hash', `${value} is the ${algorithm} of an empty file: it matches every empty file`)]
+    const why = 'it matches every empty file'
+    return [warn('empty_file_hash', `${value} is the ${algorithm} of an empty file: ${why}`)]
   }
   const host = iocHost(type, value)
   if (!host) return []

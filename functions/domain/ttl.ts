@@ -25,14 +25,17 @@ function addUtcMonths(date: Date, months: number): Date {
   const day = date.getUTCDate()
   target.setUTCDate(1)
   target.setUTCMonth(target.getUTCMonth() + months)
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate()
+  const nextMonth = Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 1)
+  const lastDay = new Date(nextMonth - 24 * 60 * 60 * 1000).getUTCDate()
   target.setUTCDate(Math.min(day, lastDay))
   return target
 }
 
 /** Expiry as ISO UTC with milliseconds (`2026-12-23T21:05:00.000Z`); null for `permanent`. */
 export function expiryFromTtl(ttl: TtlPreset, now: Date): string | null {
-  if (!isTtlPreset(ttl)) throw new RangeError(`unknown TTL '${String(ttl)}' (expected ${TTL_PRESETS.join(', ')})`)
+  if (!isTtlPreset(ttl)) {
+    throw new RangeError(`unknown TTL '${String(ttl)}' (expected ${TTL_PRESETS.join(', ')})`)
+  }
   if (Number.isNaN(now.getTime())) throw new RangeError('invalid date')
   if (ttl === 'permanent') return null
   if (ttl === '1w') return new Date(now.getTime() + WEEK_MS).toISOString()

@@ -1,7 +1,8 @@
 /**
  * MISP warninglists (github.com/MISP/misp-warninglists, CC0): admins import them to extend the
  * built-in sanity warnings. `parseWarninglist` turns a list file into the rows the database
- * stores; `warninglistHits` is the in-memory twin of the database lookup, for tests and small lists.
+ * stores; `warninglistHits` is the in-memory twin of the database lookup, for tests and small
+ * lists.
  */
 import punycode from 'punycode/punycode.js'
 import { z } from 'zod'
@@ -73,7 +74,8 @@ export function parseWarninglist(json: unknown): ParsedWarninglist {
   }
   const file = parsed.data
   if (file.type === 'regex') {
-    return { ok: false, reason: 'type: regex warninglists are not supported (only cidr, string, hostname, substring)' }
+    const supported = WARNINGLIST_TYPES.join(', ')
+    return { ok: false, reason: `type: regex lists are not supported (only ${supported})` }
   }
   const entries: WarninglistEntry[] = []
   const seen = new Set<string>()
@@ -133,10 +135,16 @@ function hostnameSet(list: Warninglist): Set<string> {
   return set
 }
 
+function entryRange(entry: WarninglistEntry): { start: string; end: string } {
+  return { start: entry.ipStart ?? '', end: entry.ipEnd ?? '' }
+}
+
 function firstHit(ioc: { type: IocType; value: string }, list: Warninglist): string | null {
   const lower = ioc.value.toLowerCase()
   if (list.type === 'string') return list.entries.find((e) => e.value === lower)?.value ?? null
-  if (list.type === 'substring') return list.entries.find((e) => lower.includes(e.value))?.value ?? null
+  if (list.type === 'substring') {
+    return list.entries.find((e) => lower.includes(e.value))?.value ?? null
+  }
   if (list.type === 'hostname') {
     const host = iocHost(ioc.type, ioc.value)
     if (!host || iocIpRange(ioc.type, ioc.value)) return null
@@ -146,7 +154,7 @@ function firstHit(ioc: { type: IocType; value: string }, list: Warninglist): str
   const range = iocIpRange(ioc.type, ioc.value)
   if (!range) return null
   const hit = list.entries.find(
-    (e) => e.ipStart !== undefined && e.ipEnd !== undefined && rangesOverlap(range, { start: e.ipStart, end: e.ipEnd }),
+    (e) => e.ipStart !== undefined && e.ipEnd !== undefined && rangesOverlap(range, entryRange(e)),
   )
   return hit?.value ?? null
 }

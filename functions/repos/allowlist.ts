@@ -27,8 +27,8 @@ export async function listAllowlist(db: Db) {
   return db
     .select({
       entry: allowlist,
-      createdBy: sql<string | null>`(SELECT username FROM users WHERE users.id = ${allowlist.createdBy})`,
-      matches: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.allowlisted_by = ${allowlist.id} AND iocs.deleted_at IS NULL)`,
+      createdBy: sql<string | null>`(SELECT username FROM users WHERE users.id = allowlist.created_by)`,
+      matches: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.allowlisted_by = allowlist.id AND iocs.deleted_at IS NULL)`,
     })
     .from(allowlist)
     .orderBy(asc(allowlist.kind), asc(allowlist.value))

@@ -36,8 +36,8 @@ export async function listCampaigns(db: Db, nowIso: string) {
       description: campaigns.description,
       createdAt: campaigns.createdAt,
       updatedAt: campaigns.updatedAt,
-      iocCount: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.campaign_id = ${campaigns.id} AND iocs.deleted_at IS NULL)`,
-      activeCount: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.campaign_id = ${campaigns.id} AND ${servedWhere(nowIso)})`,
+      iocCount: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.campaign_id = campaigns.id AND iocs.deleted_at IS NULL)`,
+      activeCount: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.campaign_id = campaigns.id AND ${servedWhere(nowIso)})`,
     })
     .from(campaigns)
     .orderBy(asc(sql`${campaigns.name} COLLATE NOCASE`))

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { parseWarninglist } from '../domain/warninglist'
@@ -17,7 +17,7 @@ const tooLarge = () => {
 }
 
 /** Reads the MISP JSON from a multipart `file` field or a plain JSON body. */
-async function readListJson(c: Parameters<Parameters<Hono<AppEnv>['post']>[1]>[0]): Promise<unknown> {
+async function readListJson(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   let text: string
   if (type.startsWith('multipart/form-data')) {

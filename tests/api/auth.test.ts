@@ -53,7 +53,7 @@ describe('login', () => {
       body: JSON.stringify({ username: 'CAROL', password: moat.password }),
     })
     expect(res.status).toBe(200)
-    const body = await res.json()
+    const body: any = await res.json()
     expect(body.user.username).toBe('carol')
     expect(body.user).not.toHaveProperty('passwordHash')
     const cookies = res.headers.getSetCookie()

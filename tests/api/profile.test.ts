@@ -15,7 +15,7 @@ const PNG = Buffer.from(
 
 const form = (bytes: Uint8Array, name: string, type: string) => {
   const fd = new FormData()
-  fd.append('file', new Blob([bytes], { type }), name)
+  fd.append('file', new Blob([bytes as BlobPart], { type }), name)
   return fd
 }
 

@@ -30,11 +30,13 @@ describe('route table', () => {
         method,
         headers: { 'content-type': 'application/json' },
         body: method === 'GET' ? undefined : '{}',
+      }).catch((err) => {
+        throw new Error(`${route}: ${err.cause ?? err}`)
       })
       if (PUBLIC.has(route)) expect(res.status, route).not.toBe(401)
       else {
         expect(res.status, route).toBe(401)
-        expect((await res.json()).error.code, route).toBe('unauthorized')
+        expect(((await res.json()) as any).error.code, route).toBe('unauthorized')
       }
     }
   })
@@ -57,11 +59,25 @@ describe('route table', () => {
     ])
   })
 
+  it('keeps keep-alive connections usable after early error answers to requests with bodies', async () => {
+    const failures: string[] = []
+    for (let i = 0; i < 200; i++) {
+      const p = ['/api/v1/iocs', '/api/v1/auth/logout', '/api/v1/campaigns/1', '/api/v1/no-route'][i % 4]
+      try {
+        const res = await fetch(moat.base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+        await res.text()
+      } catch (err) {
+        failures.push(`${p}: ${(err as Error).cause ?? err}`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
   it('answers unknown API paths with a JSON 404, never the UI page', async () => {
     const res = await fetch(moat.base + '/api/v1/no-such-thing')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/application\/json/)
-    expect((await res.json()).error.code).toBe('not_found')
+    expect(((await res.json()) as any).error.code).toBe('not_found')
   })
 
   it('serves the UI with a strict CSP and falls back to index.html for client routes', async () => {

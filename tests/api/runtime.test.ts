@@ -13,7 +13,7 @@ describe('runtime', () => {
     try {
       const res = await fetch(moat.base + '/health')
       expect(res.status).toBe(200)
-      const body = await res.json()
+      const body: any = await res.json()
       expect(body.status).toBe('ok')
       expect(body.database.ok).toBe(true)
       expect(body.version).toMatch(/^\d+\.\d+\.\d+/)

@@ -31,7 +31,7 @@ describe('cron wiring', () => {
   it("runs the worker's scheduled handler for a wrangler cron and records the run for /health", async () => {
     const worker = await moat.rt.mf.getWorker()
     await fireScheduled(worker as never, '*/10 * * * *', new Date())
-    const health = await (await fetch(moat.base + '/health')).json()
+    const health: any = await (await fetch(moat.base + '/health')).json()
     expect(health.jobs.housekeeping.lastOutcome).toBe('ok')
     expect(Date.parse(health.jobs.housekeeping.lastSuccessAt)).toBeGreaterThan(Date.now() - 60_000)
   })
