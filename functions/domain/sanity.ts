@@ -157,9 +157,8 @@ const SLD_LABELS = new Set(
 
 // RFC 6761 / 6762 / 8375 names and the de-facto internal TLDs: never a real internet host.
 const SPECIAL_TLDS = new Set(
-  'local localhost localdomain test invalid example internal intranet arpa lan home corp'.split(
-    ' ',
-  ),
+  `local localhost localdomain test invalid example internal intranet arpa lan home
+  corp`.split(/\s+/),
 )
 const EXAMPLE_DOMAINS = ['example.com', 'example.net', 'example.org']
 
@@ -250,25 +249,24 @@ function domainWarnings(type: IocType, host: string): IocWarning[] {
     const what = 'looks like a public suffix (a registry zone)'
     return [warn('public_suffix', `${subject} ${what}: ${why}`)]
   }
-  const warnings: IocWarning[] = []
   const parents = labels.map((_, i) => labels.slice(i).join('.'))
   const known = parents.find((d) => WELL_KNOWN_DOMAINS.has(d))
   if (known) {
+    // A well-known short name (x.com) is reported once, as well-known.
     const under = known === host ? 'is' : `is under ${known},`
     const why =
       type === 'domain'
         ? 'blocking it breaks legitimate traffic'
         : 'make sure the indicator is specific to the threat'
-    warnings.push(warn('well_known_domain', `${subject} ${under} a well-known domain: ${why}`))
-    return warnings
+    return [warn('well_known_domain', `${subject} ${under} a well-known domain: ${why}`)]
   }
   const suffixLabels = labels.length >= 3 && isSldSuffix(labels.slice(-2)) ? 2 : 1
   if (labels.length === suffixLabels + 1 && labels[0].length <= 2) {
     const why = 'short names are almost always long-established sites'
     const length = labels[0].length
-    warnings.push(warn('short_domain', `${subject} has a ${length}-character name: ${why}`))
+    return [warn('short_domain', `${subject} has a ${length}-character name: ${why}`)]
   }
-  return warnings
+  return []
 }
 
 /** Built-in warnings for a canonical IOC (see the codes above); empty when nothing looks odd. */
