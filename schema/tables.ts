@@ -145,6 +145,8 @@ export const iocs = sqliteTable(
     uniqueIndex('iocs_live_type_value').on(t.type, t.value).where(sql`deleted_at IS NULL`),
     index('iocs_value').on(t.value),
     index('iocs_created_at').on(t.createdAt),
+    // Newest-first listing of one type stops after a page instead of sorting every row of the type.
+    index('iocs_type_created').on(t.type, t.createdAt),
     index('iocs_created_by').on(t.createdBy, t.createdAt),
     index('iocs_expires_at').on(t.expiresAt),
     index('iocs_campaign').on(t.campaignId),

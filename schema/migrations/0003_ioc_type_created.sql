@@ -1,0 +1,1 @@
+CREATE INDEX `iocs_type_created` ON `iocs` (`type`,`created_at`);
