@@ -6,6 +6,7 @@ import { JOBS } from './jobs'
 export const CRONS: Record<string, string[]> = {
   '* * * * *': ['expire'],
   '*/10 * * * *': ['housekeeping'],
+  '17 3 * * *': ['optimize'],
 }
 
 /** `job:<name>` runs one job on demand (the launcher's `moat run-job`). */

@@ -1,6 +1,7 @@
 import type { Db } from '../functions/env'
 import { runExpire } from './expire'
 import { runHousekeeping } from './housekeeping'
+import { runOptimize } from './optimize'
 
 export type Job = (db: Db, now: Date) => Promise<Record<string, unknown>>
 
@@ -8,4 +9,5 @@ export type Job = (db: Db, now: Date) => Promise<Record<string, unknown>>
 export const JOBS: Record<string, Job> = {
   expire: runExpire,
   housekeeping: runHousekeeping,
+  optimize: runOptimize,
 }

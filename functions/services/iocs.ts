@@ -111,7 +111,7 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
     severity: input.severity ?? ((await getSetting(db, 'iocs.defaultSeverity')) as 'medium'),
     source,
     createdBy: actor.id,
-    incarnation: sql<number>`(SELECT count(*) + 1 FROM iocs WHERE type = ${parsed.type} AND value = ${parsed.value})`,
+    incarnation: sql<number>`(SELECT count(*) + 1 FROM iocs WHERE value = ${parsed.value} AND +type = ${parsed.type})`,
     createdAt: nowIso,
     updatedAt: nowIso,
   }
