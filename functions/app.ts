@@ -10,6 +10,8 @@ import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
 import { campaignRoutes } from './routes/campaigns'
+import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
+import { feedRoutes } from './routes/feeds'
 import { health } from './routes/health'
 import { iocRoutes } from './routes/iocs'
 import { notes } from './routes/notes'
@@ -29,6 +31,8 @@ const api = new Hono<AppEnv>()
   .route('/campaigns', campaignRoutes)
   .route('/allowlist', allowlistRoutes)
   .route('/warninglists', warninglistRoutes)
+  .route('/feed-consumers', feedConsumerRoutes)
+  .route('/feed-catalogue', feedCatalogueRoutes)
   .route('/openapi.json', openapi)
 
 export const app = new Hono<AppEnv>()
@@ -56,6 +60,7 @@ export const app = new Hono<AppEnv>()
     })(c, next)
   })
   .route('/health', health)
+  .route('/feed', feedRoutes)
   .route('/api/v1', api)
 
 /**

@@ -1,5 +1,6 @@
 import { createDb, type Bindings } from '../functions/env'
 import { markJobFinished, markJobStarted } from '../functions/repos/job-runs'
+import { flushPolls } from '../functions/lib/feed-polls'
 import { JOBS } from './jobs'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
@@ -39,5 +40,6 @@ export async function runScheduled(cron: string, env: Bindings, scheduledTime: n
       failures.push(name)
     }
   }
+  await flushPolls(env.DB)
   if (failures.length) throw new Error(`jobs failed: ${failures.join(', ')}`)
 }

@@ -250,3 +250,77 @@ export const generation = sqliteTable('generation', {
   value: integer('value').notNull().default(0),
   updatedAt: text('updated_at').notNull().default(now),
 })
+
+// ---- Feeds ---------------------------------------------------------------------------------
+
+/** Devices that poll feeds. Tokens are stored as SHA-256 hashes; the old one stays valid for a while after rotation. */
+export const feedConsumers = sqliteTable(
+  'feed_consumers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    tokenHash: text('token_hash'),
+    tokenPrefix: text('token_prefix'),
+    previousTokenHash: text('previous_token_hash'),
+    previousTokenUntil: text('previous_token_until'),
+    // Feed path patterns (`/feed/pa/*`); empty = every feed.
+    allowedFeeds: text('allowed_feeds', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    // Source networks (CIDR); empty = any address.
+    allowedSources: text('allowed_sources', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    lastSeenAt: text('last_seen_at'),
+    lastAddress: text('last_address'),
+    lastFeed: text('last_feed'),
+    lastStatus: integer('last_status'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('feed_consumers_name_nocase').on(sql`${t.name} COLLATE NOCASE`),
+    uniqueIndex('feed_consumers_token').on(t.tokenHash),
+    index('feed_consumers_prev_token').on(t.previousTokenHash),
+  ],
+)
+
+/** Poll log, aggregated per (consumer or address, feed, status) and flush window. */
+export const feedPolls = sqliteTable(
+  'feed_polls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    consumerId: integer('consumer_id'),
+    address: text('address').notNull(),
+    feed: text('feed').notNull(),
+    status: integer('status').notNull(),
+    count: integer('count').notNull().default(1),
+    bytes: integer('bytes').notNull().default(0),
+  },
+  (t) => [index('feed_polls_at').on(t.at), index('feed_polls_consumer').on(t.consumerId, t.at)],
+)
+
+/** The last published state of each feed: size trend and shrink alerts for Feed Pulse. */
+export const feedState = sqliteTable('feed_state', {
+  feed: text('feed').primaryKey(),
+  entries: integer('entries').notNull(),
+  bytes: integer('bytes').notNull(),
+  dropped: integer('dropped').notNull().default(0),
+  etag: text('etag').notNull(),
+  builtAt: text('built_at').notNull(),
+  buildMs: integer('build_ms').notNull().default(0),
+})
+
+export const feedAlerts = sqliteTable(
+  'feed_alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    feed: text('feed').notNull(),
+    kind: text('kind', { enum: ['shrink', 'auth_failure', 'build_error'] }).notNull(),
+    message: text('message').notNull(),
+    fromEntries: integer('from_entries'),
+    toEntries: integer('to_entries'),
+    at: text('at').notNull().default(now),
+    acknowledgedAt: text('acknowledged_at'),
+  },
+  (t) => [index('feed_alerts_at').on(t.at)],
+)

@@ -8,10 +8,19 @@ export const SETTING_DEFAULTS = {
   'iocs.defaultConfidence': 70,
   'iocs.defaultSeverity': 'medium',
   'general.timezone': 'UTC',
+  /** `public` (restrict by firewall) or `token` (every poll needs a consumer token). */
+  'feeds.access': 'public',
+  'feeds.paDomainWildcard': false,
+  'feeds.cpIpv6': false,
+  /** A rebuilt feed with fewer than this share of its previous entries raises a shrink alert. */
+  'feeds.shrinkAlertShare': 0.5,
+  'feeds.tokenGraceHours': 24,
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
+type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T
+export type SettingValue<K extends SettingKey> = Widen<(typeof SETTING_DEFAULTS)[K]>
 
-export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<(typeof SETTING_DEFAULTS)[K]> {
+export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K>> {
   const row = await db.select().from(settings).where(eq(settings.key, key)).get()
-  return (row?.value as (typeof SETTING_DEFAULTS)[K] | undefined) ?? SETTING_DEFAULTS[key]
+  return (row?.value as SettingValue<K> | undefined) ?? (SETTING_DEFAULTS[key] as SettingValue<K>)
 }

@@ -2,8 +2,10 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
+import * as feedC from '../../schema/contracts/feeds'
 import * as iocC from '../../schema/contracts/iocs'
 import { ErrorBody } from '../../schema/contracts/common'
+import { FEEDS } from '../domain/feed-catalogue'
 import type { AppEnv } from '../env'
 import { requireAuth } from '../lib/auth'
 
@@ -57,6 +59,13 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/warninglists', summary: 'Import a MISP warninglist JSON file (admin; JSON body or multipart file, up to 16 MB); replaces a list of the same name', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422] },
   { method: 'patch', path: '/api/v1/warninglists/{id}', summary: 'Enable or disable a warninglist (admin)', auth: true, body: z.object({ enabled: z.boolean() }), errors: [400, 401, 403, 404] },
   { method: 'delete', path: '/api/v1/warninglists/{id}', summary: 'Remove a warninglist (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/feed-consumers', summary: 'Feed consumers (admin): devices, their allowed feeds and sources, last poll', auth: true, response: feedC.ConsumerList, errors: [401, 403] },
+  { method: 'post', path: '/api/v1/feed-consumers', summary: 'Create a consumer (admin); the token is shown once (HTTP Basic password, Bearer or ?token=)', auth: true, body: feedC.ConsumerInput, response: feedC.ConsumerWithToken, status: 201, errors: [400, 401, 403, 409] },
+  { method: 'patch', path: '/api/v1/feed-consumers/{id}', summary: 'Edit a consumer (admin): name, description, allowedFeeds, allowedSources, active', auth: true, body: feedC.ConsumerPatch, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/feed-consumers/{id}/rotate', summary: 'New token (admin); the previous one stays valid for feeds.tokenGraceHours', auth: true, response: feedC.ConsumerWithToken, errors: [401, 403, 404] },
+  { method: 'delete', path: '/api/v1/feed-consumers/{id}', summary: 'Delete a consumer (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/feed-catalogue', summary: 'Every feed URL with its format and last published size, plus feed settings', auth: true, response: feedC.Catalogue, errors: [401] },
+  { method: 'patch', path: '/api/v1/feed-catalogue/settings', summary: 'Feed settings (admin): access public|token, PAN-OS domain wildcard, Check Point IPv6, shrink alert share, token grace hours', auth: true, body: feedC.FeedSettings, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
 ]
 
@@ -104,6 +113,27 @@ export function buildOpenApi(version: string) {
       responses,
     }
   }
+  for (const feed of FEEDS.values()) {
+    paths[feed.path] = {
+      get: {
+        summary: `${feed.title}${feed.deprecated ? ' (compatibility route)' : ''}`,
+        tags: ['feeds'],
+        security: [{}, { feedBasic: [] }, { feedToken: [] }],
+        parameters: [
+          { name: 'n', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'at most this many lines' },
+          { name: 's', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'skip this many lines first' },
+          ...(feed.format === 'pa-domain' ? [{ name: 'wild', in: 'query', required: false, schema: { enum: ['0', '1'] }, description: 'emit *.domain before domain' }] : []),
+        ],
+        responses: {
+          200: { description: 'The list (ETag, Last-Modified, gzip; X-Moat-Total, X-Moat-Returned, X-Moat-Dropped headers)', content: { 'text/plain': { schema: { type: 'string' } } } },
+          304: { description: 'Not modified (If-None-Match)' },
+          401: { description: 'Feed token required or wrong (WWW-Authenticate: Basic)' },
+          403: { description: 'Consumer not allowed this feed or this source address' },
+          503: { description: 'Database unavailable; retry after Retry-After seconds (never a partial list)' },
+        },
+      },
+    }
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -118,6 +148,8 @@ export function buildOpenApi(version: string) {
       securitySchemes: {
         cookieSession: { type: 'apiKey', in: 'cookie', name: 'moat_session' },
         csrfHeader: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        feedBasic: { type: 'http', scheme: 'basic', description: 'feed consumer token as the password' },
+        feedToken: { type: 'apiKey', in: 'query', name: 'token' },
       },
     },
     paths,

@@ -1,0 +1,127 @@
+import type { FeedRow } from '../domain/feed-formats'
+
+// Feed queries use the raw D1 API: a feed can hold a million rows, and array rows skip the
+// per-row object mapping. The WHERE clause is the "served" rule of repos/iocs.ts `servedWhere`.
+const SERVED = `deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL AND (expires_at IS NULL OR expires_at > ?)`
+
+export interface FeedSelection {
+  rows: FeedRow[]
+  /** The earliest expiry among the selected rows: the body is stale from then on. */
+  nextExpiry: string | null
+}
+
+export async function selectFeedRows(d1: D1Database, types: string[], nowIso: string): Promise<FeedSelection> {
+  const marks = types.map(() => '?').join(',')
+  const raw = await d1
+    .prepare(
+      `SELECT id, type, value, confidence, severity, comment, ticket, expires_at FROM iocs
+       WHERE type IN (${marks}) AND ${SERVED} ORDER BY value, id`,
+    )
+    .bind(...types, nowIso)
+    .raw<[number, string, string, number, string, string, string, string | null]>()
+  let nextExpiry: string | null = null
+  const rows = raw.map(([id, type, value, confidence, severity, comment, ticket, expiresAt]) => {
+    if (expiresAt && (nextExpiry === null || expiresAt < nextExpiry)) nextExpiry = expiresAt
+    return { id, type, value, confidence, severity, comment, ticket }
+  })
+  return { rows, nextExpiry }
+}
+
+export async function selectEpoTickets(d1: D1Database, nowIso: string) {
+  const raw = await d1
+    .prepare(`SELECT DISTINCT ticket FROM iocs WHERE type IN ('md5','sha1','sha256') AND ticket != '' AND ${SERVED}`)
+    .bind(nowIso)
+    .raw<[string]>()
+  return raw.map((r) => r[0])
+}
+
+export async function selectEpoTicketRows(d1: D1Database, ticket: string, nowIso: string): Promise<FeedRow[]> {
+  const raw = await d1
+    .prepare(
+      `SELECT id, type, value, confidence, severity, comment, ticket FROM iocs
+       WHERE ticket = ? COLLATE NOCASE AND type IN ('md5','sha1','sha256') AND ${SERVED} ORDER BY id`,
+    )
+    .bind(ticket, nowIso)
+    .raw<[number, string, string, number, string, string, string]>()
+  return raw.map(([id, type, value, confidence, severity, comment, t]) => ({ id, type, value, confidence, severity, comment, ticket: t }))
+}
+
+export async function readGeneration(d1: D1Database): Promise<{ value: number; updatedAt: string }> {
+  const row = await d1.prepare('SELECT value, updated_at AS updatedAt FROM generation WHERE id = 1').first<{ value: number; updatedAt: string }>()
+  return row ?? { value: 0, updatedAt: new Date(0).toISOString() }
+}
+
+/**
+ * Records a published feed body. A body with fewer entries than `shrinkShare` of the previous one
+ * raises a shrink alert (Feed Pulse) in the same batch.
+ */
+export async function recordFeedState(
+  d1: D1Database,
+  s: { feed: string; entries: number; bytes: number; dropped: number; etag: string; builtAt: string; buildMs: number },
+  shrinkShare: number,
+) {
+  const prev = await d1.prepare('SELECT entries, etag FROM feed_state WHERE feed = ?').bind(s.feed).first<{ entries: number; etag: string }>()
+  if (prev?.etag === s.etag) return
+  const stmts = [
+    d1
+      .prepare(
+        `INSERT INTO feed_state (feed, entries, bytes, dropped, etag, built_at, build_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(feed) DO UPDATE SET entries = excluded.entries, bytes = excluded.bytes, dropped = excluded.dropped,
+         etag = excluded.etag, built_at = excluded.built_at, build_ms = excluded.build_ms`,
+      )
+      .bind(s.feed, s.entries, s.bytes, s.dropped, s.etag, s.builtAt, s.buildMs),
+  ]
+  if (prev && prev.entries > 0 && s.entries < prev.entries * shrinkShare) {
+    stmts.push(
+      d1
+        .prepare(`INSERT INTO feed_alerts (feed, kind, message, from_entries, to_entries, at) VALUES (?, 'shrink', ?, ?, ?, ?)`)
+        .bind(s.feed, `${s.feed} shrank from ${prev.entries} to ${s.entries} entries`, prev.entries, s.entries, s.builtAt),
+    )
+  }
+  await d1.batch(stmts)
+}
+
+export interface ConsumerRow {
+  id: number
+  name: string
+  active: number
+  allowed_feeds: string
+  allowed_sources: string
+}
+
+export async function findConsumerByTokenHash(d1: D1Database, hash: string, nowIso: string) {
+  return d1
+    .prepare(
+      `SELECT id, name, active, allowed_feeds, allowed_sources FROM feed_consumers
+       WHERE token_hash = ?1 OR (previous_token_hash = ?1 AND previous_token_until > ?2) LIMIT 1`,
+    )
+    .bind(hash, nowIso)
+    .first<ConsumerRow>()
+}
+
+export interface PollRecord {
+  at: string
+  consumerId: number | null
+  address: string
+  feed: string
+  status: number
+  count: number
+  bytes: number
+}
+
+export async function writePolls(d1: D1Database, polls: PollRecord[]) {
+  const stmts = polls.map((p) =>
+    d1
+      .prepare(`INSERT INTO feed_polls (at, consumer_id, address, feed, status, count, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .bind(p.at, p.consumerId, p.address, p.feed, p.status, p.count, p.bytes),
+  )
+  for (const p of polls) {
+    if (p.consumerId === null) continue
+    stmts.push(
+      d1
+        .prepare(`UPDATE feed_consumers SET last_seen_at = ?, last_address = ?, last_feed = ?, last_status = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)`)
+        .bind(p.at, p.address, p.feed, p.status, p.consumerId, p.at),
+    )
+  }
+  if (stmts.length) await d1.batch(stmts)
+}

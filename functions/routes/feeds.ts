@@ -1,0 +1,210 @@
+import { Hono, type Context } from 'hono'
+import { findFeed, type FeedDef } from '../domain/feed-catalogue'
+import {
+  cpCsv,
+  cpNetworkList,
+  EMPTY_LINE,
+  epoFilesList,
+  epoTicketCsv,
+  esaList,
+  paDomainList,
+  paIpList,
+  paUrlList,
+  plainList,
+  sliceLines,
+  type FeedBody,
+  type FeedRow,
+} from '../domain/feed-formats'
+import type { AppEnv } from '../env'
+import { checkFeedAccess } from '../lib/feed-auth'
+import { getCachedFeed, gzip, sha256Hex, streamBytes, type CachedFeed } from '../lib/feed-cache'
+import { recordPoll } from '../lib/feed-polls'
+import { addAudit } from '../repos/audit'
+import { readGeneration, recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows } from '../repos/feeds'
+import { getSetting } from '../repos/settings'
+
+const TEXT = 'text/plain; charset=utf-8'
+
+interface Options {
+  n?: number
+  s?: number
+  wild: boolean
+  ipv6: boolean
+}
+
+function text(status: number, body: string, headers: Record<string, string> = {}) {
+  return new Response(body, { status, headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers } })
+}
+
+function parseCount(raw: string | undefined, name: string): number | undefined | string {
+  if (raw === undefined || raw === '') return undefined
+  if (!/^\d{1,9}$/.test(raw)) return `${name} must be a whole number of lines`
+  return Number(raw)
+}
+
+function renderBody(def: FeedDef, rows: FeedRow[], opts: Options): { text: string; total: number; returned: number; dropped: Record<string, number>; extraHeaders: Record<string, string> } {
+  if (def.format === 'esa') {
+    const { body } = esaList(rows)
+    return { text: body, total: rows.length, returned: rows.length, dropped: {}, extraHeaders: rows.length ? {} : { 'X-Moat-Empty': '1' } }
+  }
+  let built: FeedBody
+  switch (def.format) {
+    case 'pa-ip':
+      built = paIpList(rows)
+      break
+    case 'pa-domain':
+      built = paDomainList(rows, opts.wild)
+      break
+    case 'pa-url':
+      built = paUrlList(rows)
+      break
+    case 'cp':
+      built = cpCsv(rows, `Moat ${def.types.join('+')} indicators`, { ipv6: opts.ipv6 })
+      break
+    case 'cp-network':
+      built = cpNetworkList(rows)
+      break
+    default:
+      built = plainList(rows)
+  }
+  const lines = sliceLines(built.lines, opts.s, opts.n)
+  const body = lines.length ? (built.head ?? '') + lines.join('') : (built.empty ?? EMPTY_LINE)
+  return { text: body, total: built.lines.length, returned: lines.length, dropped: built.dropped, extraHeaders: {} }
+}
+
+async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: Options, generation: number, nowIso: string, previous?: CachedFeed): Promise<CachedFeed> {
+  const started = Date.now()
+  const selection = await selectFeedRows(c.env.DB, def.types, nowIso)
+  const out = renderBody(def, selection.rows, opts)
+  const body = new TextEncoder().encode(out.text)
+  const etag = `"${(await sha256Hex(body)).slice(0, 40)}"`
+  const droppedTotal = Object.values(out.dropped).reduce((a, b) => a + b, 0)
+  const headers: Record<string, string> = {
+    'X-Moat-Total': String(out.total),
+    'X-Moat-Returned': String(out.returned),
+    'X-Moat-Dropped': String(droppedTotal),
+    ...out.extraHeaders,
+  }
+  if (droppedTotal) headers['X-Moat-Dropped-Reasons'] = Object.entries(out.dropped).map(([k, v]) => `${k}=${v}`).join(', ')
+  const entry: CachedFeed = {
+    generation,
+    validUntil: selection.nextExpiry,
+    body,
+    gzip: await gzip(body),
+    etag,
+    lastModified: previous?.etag === etag ? previous.lastModified : new Date().toUTCString(),
+    headers,
+    entries: out.returned,
+  }
+  if (opts.n === undefined && opts.s === undefined) {
+    const share = await getSetting(c.var.db, 'feeds.shrinkAlertShare')
+    const state = { feed: key, entries: out.total, bytes: body.byteLength, dropped: droppedTotal, etag, builtAt: new Date().toISOString(), buildMs: Date.now() - started }
+    c.executionCtx.waitUntil(recordFeedState(c.env.DB, state, share).catch((err) => console.error(JSON.stringify({ level: 'error', msg: 'feed state', error: String(err) }))))
+  }
+  return entry
+}
+
+function serve(c: Context<AppEnv>, entry: CachedFeed): Response {
+  const headers: Record<string, string> = {
+    'Content-Type': TEXT,
+    ETag: entry.etag,
+    'Last-Modified': entry.lastModified,
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding',
+    ...entry.headers,
+  }
+  const inm = c.req.header('if-none-match')
+  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
+    return new Response(null, { status: 304, headers })
+  }
+  const wantsGzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') && entry.body.byteLength > 1024
+  const bytes = wantsGzip ? entry.gzip : entry.body
+  if (wantsGzip) headers['Content-Encoding'] = 'gzip'
+  headers['Content-Length'] = String(bytes.byteLength)
+  const body = bytes.byteLength ? streamBytes(bytes, (p) => c.executionCtx.waitUntil(p)) : null
+  return new Response(body, { status: 200, headers, encodeBody: 'manual' } as ResponseInit)
+}
+
+function unavailable(err: unknown, path: string) {
+  console.error(JSON.stringify({ level: 'error', msg: 'feed build failed', feed: path, error: String(err) }))
+  return text(503, '# moat: feed temporarily unavailable; retry later\n', { 'Retry-After': '30' })
+}
+
+export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
+  const now = new Date()
+  const nowIso = now.toISOString()
+  const path = c.req.path.toLowerCase().replace(/\/+$/, '')
+  const epo = path.startsWith('/feed/epo/')
+  const def = epo ? undefined : findFeed(path)
+  if (!def && !epo) return text(404, `# moat: no feed at ${c.req.path}\n`)
+
+  const n = parseCount(c.req.query('n'), 'n')
+  const s = parseCount(c.req.query('s'), 's')
+  const wild = c.req.query('wild')
+  if (typeof n === 'string' || typeof s === 'string') return text(400, `# moat: ${typeof n === 'string' ? n : s}\n`)
+  if (wild !== undefined && wild !== '0' && wild !== '1') return text(400, '# moat: wild must be 0 or 1\n')
+
+  let mode: string
+  let opts: Options
+  try {
+    mode = await getSetting(c.var.db, 'feeds.access')
+    opts = {
+      n,
+      s,
+      wild: wild === undefined ? await getSetting(c.var.db, 'feeds.paDomainWildcard') : wild === '1',
+      ipv6: await getSetting(c.var.db, 'feeds.cpIpv6'),
+    }
+  } catch (err) {
+    return unavailable(err, path)
+  }
+  const access = await checkFeedAccess(c, path, mode, nowIso).catch((err) => err as Error)
+  if (access instanceof Error) return unavailable(access, path)
+  const poll = (status: number, bytes = 0) =>
+    recordPoll(c.env.DB, (p) => c.executionCtx.waitUntil(p), {
+      at: nowIso,
+      consumerId: access.consumer?.id ?? null,
+      address: c.var.clientIp,
+      feed: path,
+      status,
+      bytes,
+    })
+  if (!access.ok) {
+    poll(access.status)
+    c.executionCtx.waitUntil(
+      addAudit(c.var.db, { action: 'feed.auth_failure', outcome: 'failure', severity: 6, sourceIp: c.var.clientIp, target: path, details: { reason: access.reason } }).catch(() => undefined),
+    )
+    const challenge: Record<string, string> = access.status === 401 ? { 'WWW-Authenticate': 'Basic realm="Moat feeds", charset="UTF-8"' } : {}
+    return text(access.status, `# moat: ${access.reason}\n`, challenge)
+  }
+
+  if (epo) {
+    try {
+      const ticket = path.slice('/feed/epo/'.length)
+      if (ticket === 'files-list') {
+        const body = epoFilesList(await selectEpoTickets(c.env.DB, nowIso))
+        poll(200, body.length)
+        return text(200, body)
+      }
+      const raw = decodeURIComponent(c.req.path.slice('/feed/epo/'.length))
+      if (!/^[A-Za-z0-9._-]+$/.test(raw)) return text(400, '# moat: the ticket may contain letters, digits and . _ - only\n')
+      const body = epoTicketCsv(await selectEpoTicketRows(c.env.DB, raw, nowIso))
+      poll(200, body.length)
+      return text(200, body)
+    } catch (err) {
+      return unavailable(err, path)
+    }
+  }
+
+  const feed = def!
+  const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}`
+  try {
+    const gen = await readGeneration(c.env.DB)
+    const entry = await getCachedFeed(key, gen.value, nowIso, (prev) => buildEntry(c, key, feed, opts, gen.value, nowIso, prev))
+    const res = serve(c, entry)
+    poll(res.status, res.status === 200 ? entry.body.byteLength : 0)
+    return res
+  } catch (err) {
+    poll(503)
+    return unavailable(err, path)
+  }
+})
