@@ -51,7 +51,7 @@ describe('housekeeping job', () => {
       moat.db.prepare(`INSERT INTO login_throttle (key, failures, updated_at) VALUES ('ip:new', 3, '2026-11-23T11:30:00.000Z')`),
     ])
     const result = await runHousekeeping(createDb(moat.db as never), now)
-    expect(result).toEqual({ purgedThrottle: 1 })
+    expect(result).toEqual({ purgedThrottle: 1, purgedPolls: 0 })
     const keys = await moat.db.prepare(`SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key`).all()
     expect(keys.results).toEqual([{ key: 'ip:new' }])
   })

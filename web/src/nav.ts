@@ -1,6 +1,7 @@
 import type { Component } from 'solid-js'
+import type { Role } from '../../schema/contracts/common'
 import type { IconProps } from './components/Icons'
-import { IconHome, IconUser } from './components/Icons'
+import { IconFlag, IconHome, IconPlus, IconSearch, IconShield, IconUser } from './components/Icons'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -10,10 +11,19 @@ export interface NavItem {
   icon: Component<IconProps>
   /** Match the path exactly (for `/`). */
   end?: boolean
+  /** Only these roles see the item (the server still checks every call). */
+  roles?: Role[]
 }
 
 // Later screens add a line here (and a `nav.<label>` string in en.ts and he.ts).
 export const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'overview', icon: IconHome, end: true },
+  { href: '/submit', label: 'submit', icon: IconPlus, roles: ['admin', 'analyst'] },
+  { href: '/search', label: 'search', icon: IconSearch },
+  { href: '/campaigns', label: 'campaigns', icon: IconFlag },
+  { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
+
+export const navFor = (role: Role) =>
+  NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(role))

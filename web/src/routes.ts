@@ -10,6 +10,11 @@ export const routes: RouteDefinition[] = [
     component: RequireAuth,
     children: [
       { path: '/', component: lazy(() => import('./pages/OverviewPage')) },
+      { path: '/submit', component: lazy(() => import('./pages/SubmitPage')) },
+      { path: '/search', component: lazy(() => import('./pages/SearchPage')) },
+      { path: '/campaigns', component: lazy(() => import('./pages/CampaignsPage')) },
+      { path: '/campaigns/:id', component: lazy(() => import('./pages/CampaignPage')) },
+      { path: '/admin/allowlist', component: lazy(() => import('./pages/AllowlistPage')) },
       { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
       { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
       { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },

@@ -10,6 +10,17 @@ import type {
   ProfileInput,
 } from '../../../schema/contracts/auth'
 import type { FieldIssue } from '../../../schema/contracts/common'
+import type {
+  AllowlistEntry as AllowlistEntrySchema,
+  Campaign as CampaignSchema,
+  HistoryEvent as HistoryEventSchema,
+  Ioc,
+  IocInput,
+  IocPatch,
+  Note as NoteSchema,
+  Warning as WarningSchema,
+} from '../../../schema/contracts/iocs'
+import type { z } from 'zod'
 
 const CSRF_COOKIE = 'moat_csrf'
 
@@ -198,4 +209,186 @@ export function avatarUrl(userId: number, version: string | number): string {
 /** Health answers 503 with the same body when the database is down. */
 export function health(): Promise<Health> {
   return call<Health>(client.health.$get(), { quiet: true, accept: [503] })
+}
+
+// ---- IOCs ----------------------------------------------------------------------------------
+
+export type { Ioc, IocInput, IocPatch }
+export type IocWarningItem = z.infer<typeof WarningSchema>
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>
+export type Note = z.infer<typeof NoteSchema>
+export type Campaign = z.infer<typeof CampaignSchema>
+export type AllowlistEntry = z.infer<typeof AllowlistEntrySchema>
+export type AllowlistKind = AllowlistEntry['kind']
+
+/** Query-string filters of GET /api/v1/iocs, as strings (empty ones are left out). */
+export interface IocSearch {
+  q?: string
+  match?: 'substring' | 'prefix' | 'exact'
+  type?: string
+  status?: string
+  ticket?: string
+  user?: string
+  campaign?: string
+  tag?: string
+  from?: string
+  to?: string
+  sort?: string
+  limit?: string
+  cursor?: string
+}
+
+export interface IocPage {
+  items: Ioc[]
+  nextCursor: string | null
+}
+
+const idParam = (id: number) => ({ param: { id: String(id) } })
+
+function compact<T extends object>(input: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined && value !== '') out[key] = value
+  }
+  return out as T
+}
+
+/** 201 created, or 200 when `onDuplicate: 'extend'` met an existing IOC. */
+export function createIoc(
+  input: IocInput,
+): Promise<{ ioc: Ioc; warnings: IocWarningItem[]; extended?: boolean }> {
+  return call(client.api.v1.iocs.$post({ json: input }))
+}
+
+export function searchIocs(search: IocSearch): Promise<IocPage> {
+  return call(client.api.v1.iocs.$get({ query: compact(search) as never }))
+}
+
+export function getIoc(id: number): Promise<{ ioc: Ioc }> {
+  return call(client.api.v1.iocs[':id'].$get(idParam(id)))
+}
+
+export function patchIoc(id: number, patch: IocPatch): Promise<{ ioc: Ioc }> {
+  return call(client.api.v1.iocs[':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+export function deleteIoc(id: number): Promise<void> {
+  return call(client.api.v1.iocs[':id'].$delete(idParam(id)))
+}
+
+export function iocHistory(id: number): Promise<{ items: HistoryEvent[] }> {
+  return call(client.api.v1.iocs[':id'].history.$get(idParam(id)))
+}
+
+export function excludeIoc(id: number, reason?: string): Promise<{ ioc: Ioc }> {
+  const json = reason ? { reason } : {}
+  return call(client.api.v1.iocs[':id'].exclude.$post({ ...idParam(id), json }))
+}
+
+export function unexcludeIoc(id: number): Promise<{ ioc: Ioc }> {
+  return call(client.api.v1.iocs[':id'].unexclude.$post(idParam(id)))
+}
+
+// ---- Notes ---------------------------------------------------------------------------------
+
+export function listNotes(type: Ioc['type'], value: string): Promise<{ items: Note[] }> {
+  return call(client.api.v1.notes.$get({ query: { type, value } }))
+}
+
+export function addNote(type: Ioc['type'], value: string, body: string): Promise<{ note: Note }> {
+  return call(client.api.v1.notes.$post({ json: { type, value, body } }))
+}
+
+// ---- Campaigns -----------------------------------------------------------------------------
+
+export function listCampaigns(): Promise<{ items: Campaign[] }> {
+  return call(client.api.v1.campaigns.$get())
+}
+
+export function createCampaign(input: {
+  name: string
+  description?: string
+}): Promise<{ campaign: Campaign }> {
+  return call(client.api.v1.campaigns.$post({ json: input }))
+}
+
+export function getCampaign(id: number): Promise<{ campaign: Campaign }> {
+  return call(client.api.v1.campaigns[':id'].$get(idParam(id)))
+}
+
+export function patchCampaign(
+  id: number,
+  patch: { name?: string; description?: string },
+): Promise<{ campaign: Campaign }> {
+  return call(client.api.v1.campaigns[':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+export function deleteCampaign(id: number): Promise<void> {
+  return call(client.api.v1.campaigns[':id'].$delete(idParam(id)))
+}
+
+export function linkCampaignIocs(id: number, iocIds: number[]): Promise<{ linked: number }> {
+  return call(client.api.v1.campaigns[':id'].iocs.$post({ ...idParam(id), json: { iocIds } }))
+}
+
+export function unlinkCampaignIoc(id: number, iocId: number): Promise<void> {
+  const param = { id: String(id), iocId: String(iocId) }
+  return call(client.api.v1.campaigns[':id'].iocs[':iocId'].$delete({ param }))
+}
+
+/** A plain download link (the session cookie authenticates it). */
+export function campaignExportUrl(id: number): string {
+  return client.api.v1.campaigns[':id']['export.csv'].$path(idParam(id))
+}
+
+// ---- Allowlist and MISP warninglists -------------------------------------------------------
+
+export function listAllowlist(): Promise<{ items: AllowlistEntry[] }> {
+  return call(client.api.v1.allowlist.$get())
+}
+
+export function addAllowlistEntry(input: {
+  kind: AllowlistKind
+  value: string
+  reason: string
+}): Promise<{ entry: AllowlistEntry }> {
+  return call(client.api.v1.allowlist.$post({ json: input }))
+}
+
+export function deleteAllowlistEntry(id: number): Promise<void> {
+  return call(client.api.v1.allowlist[':id'].$delete(idParam(id)))
+}
+
+export interface Warninglist {
+  id: number
+  name: string
+  description: string
+  version: number
+  listType: 'cidr' | 'string' | 'hostname' | 'substring'
+  entryCount: number
+  enabled: boolean
+  importedBy: number | null
+  importedAt: string
+}
+
+export function listWarninglists(): Promise<{ items: Warninglist[] }> {
+  return call(client.api.v1.warninglists.$get())
+}
+
+export function importWarninglist(file: File): Promise<{ warninglist: Warninglist; skipped: number }> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  // Multipart, read by the route itself: the body goes in as raw init (as for the avatar).
+  return call(client.api.v1.warninglists.$post(undefined, { init: { body: form } }))
+}
+
+export function setWarninglistEnabled(
+  id: number,
+  enabled: boolean,
+): Promise<{ warninglist: Warninglist }> {
+  return call(client.api.v1.warninglists[':id'].$patch({ ...idParam(id), json: { enabled } }))
+}
+
+export function deleteWarninglist(id: number): Promise<void> {
+  return call(client.api.v1.warninglists[':id'].$delete(idParam(id)))
 }

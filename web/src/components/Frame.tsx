@@ -2,7 +2,7 @@ import { A, useLocation } from '@solidjs/router'
 import { createEffect, For, type JSX, on, Show, Suspense } from 'solid-js'
 import type { Me } from '../../../schema/contracts/auth'
 import { t } from '../i18n'
-import { NAV_ITEMS } from '../nav'
+import { navFor } from '../nav'
 import { Brand } from './Logo'
 import { Loading } from './Loading'
 import { UserMenu } from './UserMenu'
@@ -31,7 +31,7 @@ export function Frame(props: { user: Me; children?: JSX.Element }) {
         <Show when={!props.user.mustChangePassword}>
           <nav class="nav" aria-label={t('nav.label')}>
             <ul>
-              <For each={NAV_ITEMS}>
+              <For each={navFor(props.user.role)}>
                 {(item) => (
                   <li>
                     <A href={item.href} end={item.end} class="nav-link" activeClass="active">

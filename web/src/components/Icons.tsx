@@ -181,3 +181,88 @@ export const IconPackage = (p: IconProps) => (
     <path d="M12 12 4 7.5M12 12l8-4.5M12 12v9" />
   </Icon>
 )
+
+export const IconPlus = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 5v14M5 12h14" />
+  </Icon>
+)
+
+export const IconSearch = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="11" cy="11" r="6.5" />
+    <path d="m16 16 4.5 4.5" />
+  </Icon>
+)
+
+export const IconFlag = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5 21V4" />
+    <path d="M5 4.5c2.5-1.3 5-1.3 7.5 0s5 1.3 7 0V14c-2 1.3-4.5 1.3-7 0s-5-1.3-7.5 0" />
+  </Icon>
+)
+
+export const IconX = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+)
+
+export const IconEdit = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16Z" />
+    <path d="m13.5 6.5 4 4" />
+  </Icon>
+)
+
+export const IconDownload = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 4v11M7.5 10.5 12 15l4.5-4.5" />
+    <path d="M4.5 19.5h15" />
+  </Icon>
+)
+
+export const IconBan = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="m6 6 12 12" />
+  </Icon>
+)
+
+export const IconUndo = (p: IconProps) => (
+  <Icon {...p} class={`flip-rtl ${p.class ?? ''}`}>
+    <path d="M9 14 4.5 9.5 9 5" />
+    <path d="M4.5 9.5H15a4.5 4.5 0 0 1 0 9h-3" />
+  </Icon>
+)
+
+export const IconLinkOff = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9.5 14.5 14.5 9.5" />
+    <path d="M11 6.5 12.5 5a4 4 0 0 1 6.5 6.5L17.5 13M13 17.5 11.5 19A4 4 0 0 1 5 12.5L6.5 11" />
+    <path d="M4 4l16 16" />
+  </Icon>
+)
+
+export const IconCopy = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="8.5" y="8.5" width="11" height="11" rx="2" />
+    <path d="M15.5 8.5V6.5a2 2 0 0 0-2-2h-7a2 2 0 0 0-2 2v7a2 2 0 0 0 2 2h2" />
+  </Icon>
+)
+
+export const IconNote = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 3.5h8.5L19 8v11.5a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-15a1 1 0 0 1 1-1Z" />
+    <path d="M14 3.5V8h5M8.5 12.5h7M8.5 16h5" />
+  </Icon>
+)
+
+export const IconList = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9 6.5h11M9 12h11M9 17.5h11" />
+    <circle cx="4.8" cy="6.5" r="0.9" />
+    <circle cx="4.8" cy="12" r="0.9" />
+    <circle cx="4.8" cy="17.5" r="0.9" />
+  </Icon>
+)

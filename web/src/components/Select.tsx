@@ -9,6 +9,8 @@ export function Select(props: {
   onValue: (value: string) => void
   options: [string, string][]
   error?: string
+  testId?: string
+  hint?: string
 }) {
   return (
     <div class="field" classList={{ 'has-error': !!props.error }}>
@@ -16,10 +18,15 @@ export function Select(props: {
       <select
         id={props.id}
         name={props.id}
+        data-testid={props.testId}
         value={props.value}
         onChange={(e) => props.onValue(e.currentTarget.value)}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? `${props.id}-error` : undefined}
+        aria-describedby={
+          [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : '']
+            .filter(Boolean)
+            .join(' ') || undefined
+        }
       >
         <For each={props.options}>
           {([value, label]) => (
@@ -29,7 +36,7 @@ export function Select(props: {
           )}
         </For>
       </select>
-      <FieldNotes id={props.id} error={props.error} />
+      <FieldNotes id={props.id} hint={props.hint} error={props.error} />
     </div>
   )
 }

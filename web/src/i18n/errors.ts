@@ -2,6 +2,13 @@ import type { FieldIssue } from '../../../schema/contracts/common'
 import { ApiFailure } from '../api/client'
 import { formatBytes, formatDuration, isolate } from './format'
 import { t, tryT } from './index'
+import { IOC_ERROR_CODES, iocErrorText } from './ioc'
+
+/** The last path segment that is a name (`tags.3` -> `tags`). */
+function leafOf(field: string): string {
+  const names = field.split('.').filter((part) => !/^\d+$/.test(part))
+  return names.pop() ?? field
+}
 
 /** One field problem in the user's language; falls back to the server's English reason. */
 export function fieldMessage(issue: FieldIssue): string {
@@ -9,7 +16,9 @@ export function fieldMessage(issue: FieldIssue): string {
   let code = issue.code
   // `min(1)` is how the contracts say "required".
   if (code === 'too_small' && Number(params.minimum) === 1) code = 'required'
-  const leaf = issue.field.split('.').pop() ?? issue.field
+  if (IOC_ERROR_CODES.has(code)) return iocErrorText({ code, message: issue.reason })
+  params.reason = isolate(issue.reason)
+  const leaf = leafOf(issue.field)
   return (
     tryT(`validation.${leaf}.${code}`, params) ??
     tryT(`validation.${code}`, params) ??
@@ -19,7 +28,7 @@ export function fieldMessage(issue: FieldIssue): string {
 }
 
 export function fieldLabel(field: string): string {
-  return tryT(`fields.${field}`) ?? field
+  return tryT(`fields.${field}`) ?? tryT(`fields.${leafOf(field)}`) ?? field
 }
 
 /** The sentence for a whole failure (top-level code), in the user's language. */
@@ -39,6 +48,22 @@ export function errorMessage(err: unknown): string {
         ? t('errors.payload_too_large', { max: isolate(formatBytes(max)) })
         : t('errors.payload_too_large_plain')
     }
+    case 'invalid_ioc': {
+      const [first] = err.fields
+      const part = (err.details as { part?: unknown } | undefined)?.part
+      if (first) {
+        return iocErrorText({
+          code: first.code,
+          message: first.reason,
+          part: typeof part === 'string' ? part : undefined,
+        })
+      }
+      return t('errors.invalid_ioc')
+    }
+    case 'invalid_warninglist':
+      return err.message
+        ? t('errors.invalid_warninglist_detail', { reason: isolate(err.message) })
+        : t('errors.invalid_warninglist')
     case 'validation_failed': {
       const [first, ...rest] = err.fields
       if (first && rest.length === 0) {
