@@ -1,8 +1,8 @@
 import type { FeedRow } from '../domain/feed-formats'
+import { SERVED_SQL as SERVED } from './iocs'
 
 // Feed queries use the raw D1 API: a feed can hold a million rows, and array rows skip the
-// per-row object mapping. The WHERE clause is the "served" rule of repos/iocs.ts `servedWhere`.
-const SERVED = `deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL AND (expires_at IS NULL OR expires_at > ?)`
+// per-row object mapping. The WHERE clause is the shared "served" rule of repos/iocs.ts.
 
 export interface FeedSelection {
   rows: FeedRow[]

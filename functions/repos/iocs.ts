@@ -6,14 +6,16 @@ import type { Db } from '../env'
 
 export type IocRow = typeof iocs.$inferSelect
 
-/** The one definition of "served": what every feed, TAXII and stats query reuses. */
+/**
+ * The one definition of "served" (on `iocs` columns, `?` = now as ISO UTC): what every feed, TAXII
+ * and stats query reuses, through `servedWhere` (Drizzle) or as text in raw feed queries.
+ */
+export const SERVED_SQL =
+  'iocs.deleted_at IS NULL AND iocs.excluded_at IS NULL AND iocs.allowlisted_by IS NULL AND (iocs.expires_at IS NULL OR iocs.expires_at > ?)'
+
 export function servedWhere(nowIso: string): SQL {
-  return and(
-    isNull(iocs.deletedAt),
-    isNull(iocs.excludedAt),
-    isNull(iocs.allowlistedBy),
-    or(isNull(iocs.expiresAt), gt(iocs.expiresAt, nowIso)),
-  )!
+  const [before, after] = SERVED_SQL.split('?')
+  return sql`(${sql.raw(before)}${nowIso}${sql.raw(after)})`
 }
 
 export function iocStatus(row: Pick<IocRow, 'deletedAt' | 'excludedAt' | 'allowlistedBy' | 'expiresAt'>, nowIso: string): Ioc['status'] {

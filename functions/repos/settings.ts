@@ -15,6 +15,8 @@ export const SETTING_DEFAULTS = {
   /** A rebuilt feed with fewer than this share of its previous entries raises a shrink alert. */
   'feeds.shrinkAlertShare': 0.5,
   'feeds.tokenGraceHours': 24,
+  /** Per-feed maximum lines (`{"/feed/pa/url": 50000}`): devices have capacities; the catalogue warns when a feed is over. */
+  'feeds.limits': {} as Record<string, number>,
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T

@@ -118,6 +118,7 @@ const SETTING_KEYS = {
   cpIpv6: 'feeds.cpIpv6',
   shrinkAlertShare: 'feeds.shrinkAlertShare',
   tokenGraceHours: 'feeds.tokenGraceHours',
+  limits: 'feeds.limits',
 } as const
 
 async function currentSettings(db: AppEnv['Variables']['db']) {
@@ -127,6 +128,7 @@ async function currentSettings(db: AppEnv['Variables']['db']) {
     cpIpv6: await getSetting(db, 'feeds.cpIpv6'),
     shrinkAlertShare: await getSetting(db, 'feeds.shrinkAlertShare'),
     tokenGraceHours: await getSetting(db, 'feeds.tokenGraceHours'),
+    limits: await getSetting(db, 'feeds.limits'),
   }
 }
 
@@ -134,8 +136,10 @@ export const feedCatalogueRoutes = new Hono<AppEnv>()
   .use('/*', requireAuth)
   .get('/', async (c) => {
     const states = new Map((await c.var.db.select().from(feedState)).map((s) => [s.feed.split('?')[0], s]))
+    const limits = await getSetting(c.var.db, 'feeds.limits')
     const items = [...FEEDS.values()].map((f) => {
       const st = states.get(f.aliasOf ?? f.path)
+      const limit = limits[f.aliasOf ?? f.path] ?? null
       return {
         path: f.path,
         title: f.title,
@@ -147,12 +151,22 @@ export const feedCatalogueRoutes = new Hono<AppEnv>()
         bytes: st?.bytes ?? null,
         dropped: st?.dropped ?? null,
         builtAt: st?.builtAt ?? null,
+        limit,
+        overLimit: limit !== null && (st?.entries ?? 0) > limit,
       }
     })
     return c.json({ items, settings: await currentSettings(c.var.db) })
   })
   .patch('/settings', requireRole('admin'), zv('json', FeedSettings), async (c) => {
     const input = c.req.valid('json')
+    if (input.limits) {
+      const unknown = Object.keys(input.limits).find((p) => !FEEDS.has(p) || FEEDS.get(p)!.aliasOf)
+      if (unknown) {
+        throw new ApiError(400, 'validation_failed', `limits.${unknown}: is not a feed path (use the main path, not an alias)`, {
+          fields: [{ field: `limits.${unknown}`, reason: 'is not a feed path', code: 'invalid_value' }],
+        })
+      }
+    }
     const at = new Date().toISOString()
     const stmts = Object.entries(input).map(([k, v]) => {
       const key = SETTING_KEYS[k as keyof typeof SETTING_KEYS]

@@ -26,6 +26,8 @@ import { getSetting } from '../repos/settings'
 const TEXT = 'text/plain; charset=utf-8'
 
 interface Options {
+  /** The admin's maximum for this feed (device capacity). */
+  limit?: number
   n?: number
   s?: number
   wild: boolean
@@ -67,7 +69,8 @@ function renderBody(def: FeedDef, rows: FeedRow[], opts: Options): { text: strin
     default:
       built = plainList(rows)
   }
-  const lines = sliceLines(built.lines, opts.s, opts.n)
+  const capped = opts.limit !== undefined && built.lines.length > opts.limit ? built.lines.slice(0, opts.limit) : built.lines
+  const lines = sliceLines(capped, opts.s, opts.n)
   const body = lines.length ? (built.head ?? '') + lines.join('') : (built.empty ?? EMPTY_LINE)
   return { text: body, total: built.lines.length, returned: lines.length, dropped: built.dropped, extraHeaders: {} }
 }
@@ -85,6 +88,7 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
     'X-Moat-Dropped': String(droppedTotal),
     ...out.extraHeaders,
   }
+  if (opts.limit !== undefined && out.total > opts.limit) headers['X-Moat-Over-Limit'] = `${out.total} entries > limit ${opts.limit}`
   if (droppedTotal) headers['X-Moat-Dropped-Reasons'] = Object.entries(out.dropped).map(([k, v]) => `${k}=${v}`).join(', ')
   const entry: CachedFeed = {
     generation,
@@ -153,6 +157,7 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
       s,
       wild: wild === undefined ? await getSetting(c.var.db, 'feeds.paDomainWildcard') : wild === '1',
       ipv6: await getSetting(c.var.db, 'feeds.cpIpv6'),
+      limit: def ? (await getSetting(c.var.db, 'feeds.limits'))[def.aliasOf ?? def.path] : undefined,
     }
   } catch (err) {
     return unavailable(err, path)
@@ -196,7 +201,7 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   }
 
   const feed = def!
-  const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}`
+  const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${opts.limit ? `&max=${opts.limit}` : ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}`
   try {
     const gen = await readGeneration(c.env.DB)
     const entry = await getCachedFeed(key, gen.value, nowIso, (prev) => buildEntry(c, key, feed, opts, gen.value, nowIso, prev))

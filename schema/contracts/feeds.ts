@@ -41,6 +41,7 @@ export const FeedSettings = z
     cpIpv6: z.boolean(),
     shrinkAlertShare: z.number().min(0, 'must be at least 0').max(1, 'must be at most 1'),
     tokenGraceHours: z.number().int().min(0).max(24 * 30),
+    limits: z.record(z.string().regex(/^\/feed\/[a-z0-9_/.-]+$/, 'must be a feed path'), z.number().int().min(1, 'must be at least 1').max(100_000_000)),
   })
   .partial()
   .strict()
@@ -56,5 +57,7 @@ export const CatalogueEntry = z.object({
   bytes: z.number().nullable(),
   dropped: z.number().nullable(),
   builtAt: z.string().nullable(),
+  limit: z.number().nullable(),
+  overLimit: z.boolean(),
 })
 export const Catalogue = z.object({ items: z.array(CatalogueEntry), settings: FeedSettings.required() })

@@ -275,3 +275,24 @@ describe('consumers', () => {
     expect(res.json.items.find((i: any) => i.path === '/feed/ipaddress')).toMatchObject({ deprecated: true, aliasOf: '/feed/ip' })
   })
 })
+
+describe('per-feed maximum', () => {
+  it('serves at most the configured lines, says so, and the catalogue warns', async () => {
+    const set = await admin.patch('/api/v1/feed-catalogue/settings', { limits: { '/feed/ip': 2 } })
+    expect(set.status).toBe(200)
+    try {
+      const res = await feed('/feed/ip')
+      expect(res.text).toBe('2a0e:1c80::1\n45.9.148.0/24\n')
+      expect(res.headers.get('x-moat-over-limit')).toBe('3 entries > limit 2')
+      await new Promise((r) => setTimeout(r, 100))
+      const cat = await ana.get('/api/v1/feed-catalogue')
+      expect(cat.json.items.find((i: any) => i.path === '/feed/ip')).toMatchObject({ limit: 2, overLimit: true, entries: 3 })
+      const bad = await admin.patch('/api/v1/feed-catalogue/settings', { limits: { '/feed/nope': 5 } })
+      expect(bad.status).toBe(400)
+      expect(bad.json.error.details.fields[0].field).toBe('limits./feed/nope')
+    } finally {
+      await admin.patch('/api/v1/feed-catalogue/settings', { limits: {} })
+    }
+    expect((await feed('/feed/ip')).text).toBe('2a0e:1c80::1\n45.9.148.0/24\n45.9.148.12\n')
+  })
+})
