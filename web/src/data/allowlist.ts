@@ -1,0 +1,9 @@
+export {
+  addAllowlistEntry,
+  deleteAllowlistEntry,
+  deleteWarninglist,
+  importWarninglist,
+  listAllowlist,
+  listWarninglists,
+  setWarninglistEnabled,
+} from '../api/client'
