@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark prints its figures. Nothing here is asserted.
+import { benchFeeds } from './feeds'
 import { benchIocs } from './iocs'
 import { benchPassword } from './password'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue

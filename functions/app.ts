@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { dbMiddleware, type AppEnv } from './env'
 import { ApiError } from './lib/errors'
+import { invalidateFeedContext } from './lib/feed-context'
 import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
@@ -20,6 +21,14 @@ import { users } from './routes/users'
 import { warninglistRoutes } from './routes/warninglists'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
+const jsonBodyLimit = bodyLimit({
+  maxSize: JSON_BODY_LIMIT,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes`, {
+      maxBytes: JSON_BODY_LIMIT,
+    })
+  },
+})
 const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse'])
 
 const api = new Hono<AppEnv>()
@@ -48,16 +57,14 @@ export const app = new Hono<AppEnv>()
   .use('*', dbMiddleware)
   .use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')
-    // Upload routes carry their own, larger limits.
-    if (OWN_LIMIT.has(c.req.path)) return next()
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT} bytes`, {
-          maxBytes: JSON_BODY_LIMIT,
-        })
-      },
-    })(c, next)
+    try {
+      // Upload routes carry their own, larger limits.
+      if (OWN_LIMIT.has(c.req.path)) await next()
+      else await jsonBodyLimit(c, next)
+    } finally {
+      // A write through the API may change what a feed serves: the next poll re-reads the state.
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') invalidateFeedContext()
+    }
   })
   .route('/health', health)
   .route('/feed', feedRoutes)

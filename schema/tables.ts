@@ -153,7 +153,8 @@ export const iocs = sqliteTable(
     index('iocs_ticket').on(t.ticket),
     index('iocs_host').on(t.host),
     index('iocs_ip_start').on(t.ipStart),
-    index('iocs_served').on(t.type, t.value).where(sql`deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL`),
+    // Covering index for feed builds: type, value and expiry straight from the index, in value order.
+    index('iocs_served_feed').on(t.type, t.value, t.expiresAt).where(sql`deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL`),
   ],
 )
 

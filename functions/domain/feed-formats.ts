@@ -32,24 +32,24 @@ const drop = (d: Record<string, number>, reason: string) => {
   d[reason] = (d[reason] ?? 0) + 1
 }
 
-export function plainList(rows: FeedRow[]): FeedBody {
-  return { lines: rows.map((r) => r.value + '\n'), dropped: {} }
+export function plainList(values: string[]): FeedBody {
+  return { lines: values.map((v) => v + '\n'), dropped: {} }
 }
 
 /** PAN-OS IP EDL: canonical IPv4/IPv6 addresses and CIDRs, one per line. */
 export const paIpList = plainList
 
 /** PAN-OS domain EDL; with `wild`, `*.d` before `d` (a wildcard does not match the bare domain). */
-export function paDomainList(rows: FeedRow[], wild: boolean): FeedBody {
+export function paDomainList(values: string[], wild: boolean): FeedBody {
   const lines: string[] = []
   const dropped: Record<string, number> = {}
-  for (const r of rows) {
-    if (r.value.length > 253) {
+  for (const value of values) {
+    if (value.length > 253) {
       drop(dropped, 'too_long')
       continue
     }
-    if (wild) lines.push(`*.${r.value}\n`)
-    lines.push(r.value + '\n')
+    if (wild) lines.push(`*.${value}\n`)
+    lines.push(value + '\n')
   }
   return { lines, dropped }
 }
@@ -81,12 +81,12 @@ export function panUrlEntry(url: string): { entry: string } | { drop: string } {
   return { entry }
 }
 
-export function paUrlList(rows: FeedRow[]): FeedBody {
+export function paUrlList(values: string[]): FeedBody {
   const lines: string[] = []
   const dropped: Record<string, number> = {}
   const seen = new Set<string>()
-  for (const r of rows) {
-    const e = panUrlEntry(r.value)
+  for (const value of values) {
+    const e = panUrlEntry(value)
     if ('drop' in e) drop(dropped, e.drop)
     // Two canonical URLs can differ only by scheme or port; PAN-OS needs the entry once.
     else if (!seen.has(e.entry)) {
@@ -173,8 +173,8 @@ export function cpCsv(rows: FeedRow[], description: string, opts: { ipv6?: boole
 }
 
 /** Cisco ESA: comma-joined addresses, no trailing newline; empty body when empty. */
-export function esaList(rows: FeedRow[]): { body: string } {
-  return { body: rows.map((r) => r.value).join(',') }
+export function esaList(values: string[]): { body: string } {
+  return { body: values.join(',') }
 }
 
 /** Trellix ePO: distinct ticket ids of active hash IOCs, sorted, LF-terminated. */

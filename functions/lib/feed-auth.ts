@@ -2,8 +2,9 @@ import type { Context } from 'hono'
 import { feedAllowed } from '../domain/feed-catalogue'
 import { ipRange } from '../domain/ip-range'
 import type { AppEnv } from '../env'
-import { findConsumerByTokenHash, type ConsumerRow } from '../repos/feeds'
+import type { ConsumerRow } from '../repos/feeds'
 import { sha256Hex } from './feed-cache'
+import { consumerByTokenHash } from './feed-context'
 
 export type FeedAccess =
   | { ok: true; consumer: ConsumerRow | null }
@@ -41,7 +42,7 @@ export async function checkFeedAccess(c: Context<AppEnv>, feed: string, mode: st
     if (mode === 'token') return { ok: false, status: 401, reason: 'a feed token is required' }
     return { ok: true, consumer: null }
   }
-  const consumer = await findConsumerByTokenHash(c.env.DB, await sha256Hex(new TextEncoder().encode(token)), nowIso)
+  const consumer = await consumerByTokenHash(c.env.DB, await sha256Hex(new TextEncoder().encode(token)), nowIso)
   if (!consumer || !consumer.active) return { ok: false, status: 401, reason: 'unknown or revoked feed token' }
   const sources = JSON.parse(consumer.allowed_sources) as string[]
   if (sources.length && !addressIn(c.var.clientIp, sources)) {

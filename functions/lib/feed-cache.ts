@@ -7,29 +7,30 @@ export interface CachedFeed {
   generation: number
   validUntil: string | null
   body: Uint8Array
-  gzip: Uint8Array
+  /** Compressed lazily by the first request that accepts gzip. */
+  gzip: Promise<Uint8Array> | null
   etag: string
   lastModified: string
   headers: Record<string, string>
   entries: number
 }
 
-/** Upper bound on cached bytes (bodies + gzip); the least recently used go first. */
-const MAX_BYTES = 512 * 1024 * 1024
+/** Upper bound on cached body bytes; the least recently used go first. */
+const MAX_BYTES = 256 * 1024 * 1024
 const cache = new Map<string, CachedFeed>()
 const building = new Map<string, Promise<CachedFeed>>()
 let cachedBytes = 0
 
 function remember(key: string, entry: CachedFeed) {
   const old = cache.get(key)
-  if (old) cachedBytes -= old.body.byteLength + old.gzip.byteLength
+  if (old) cachedBytes -= old.body.byteLength
   cache.delete(key)
   cache.set(key, entry)
-  cachedBytes += entry.body.byteLength + entry.gzip.byteLength
+  cachedBytes += entry.body.byteLength
   for (const [k, v] of cache) {
     if (cachedBytes <= MAX_BYTES || k === key) break
     cache.delete(k)
-    cachedBytes -= v.body.byteLength + v.gzip.byteLength
+    cachedBytes -= v.body.byteLength
   }
 }
 

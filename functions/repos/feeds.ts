@@ -10,6 +10,25 @@ export interface FeedSelection {
   nextExpiry: string | null
 }
 
+/**
+ * Values only, in value order, straight from the covering index `iocs_served_feed` (type, value,
+ * expires_at): the cheap path for every list format. Values are unique per type and hash types
+ * differ in length, so value order alone is deterministic.
+ */
+export async function selectFeedValues(d1: D1Database, types: string[], nowIso: string) {
+  const marks = types.map(() => '?').join(',')
+  const raw = await d1
+    .prepare(`SELECT value FROM iocs WHERE type IN (${marks}) AND ${SERVED} ORDER BY value`)
+    .bind(...types, nowIso)
+    .raw<[string]>()
+  const next = await d1
+    .prepare(`SELECT min(expires_at) AS next FROM iocs WHERE type IN (${marks}) AND ${SERVED} AND expires_at IS NOT NULL`)
+    .bind(...types, nowIso)
+    .first<{ next: string | null }>()
+  return { values: raw.map((r) => r[0]), nextExpiry: next?.next ?? null }
+}
+
+/** Every column Check Point rows need. */
 export async function selectFeedRows(d1: D1Database, types: string[], nowIso: string): Promise<FeedSelection> {
   const marks = types.map(() => '?').join(',')
   const raw = await d1

@@ -18,10 +18,10 @@ import {
 import type { AppEnv } from '../env'
 import { checkFeedAccess } from '../lib/feed-auth'
 import { getCachedFeed, gzip, sha256Hex, streamBytes, type CachedFeed } from '../lib/feed-cache'
+import { feedContext, type FeedContext } from '../lib/feed-context'
 import { recordPoll } from '../lib/feed-polls'
 import { addAudit } from '../repos/audit'
-import { readGeneration, recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows } from '../repos/feeds'
-import { getSetting } from '../repos/settings'
+import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedValues } from '../repos/feeds'
 
 const TEXT = 'text/plain; charset=utf-8'
 
@@ -44,30 +44,33 @@ function parseCount(raw: string | undefined, name: string): number | undefined |
   return Number(raw)
 }
 
-function renderBody(def: FeedDef, rows: FeedRow[], opts: Options): { text: string; total: number; returned: number; dropped: Record<string, number>; extraHeaders: Record<string, string> } {
+type Selected = { rows: FeedRow[] } | { values: string[] }
+
+function renderBody(def: FeedDef, sel: Selected, opts: Options): { text: string; total: number; returned: number; dropped: Record<string, number>; extraHeaders: Record<string, string> } {
+  const values = 'values' in sel ? sel.values : sel.rows.map((r) => r.value)
   if (def.format === 'esa') {
-    const { body } = esaList(rows)
-    return { text: body, total: rows.length, returned: rows.length, dropped: {}, extraHeaders: rows.length ? {} : { 'X-Moat-Empty': '1' } }
+    const { body } = esaList(values)
+    return { text: body, total: values.length, returned: values.length, dropped: {}, extraHeaders: values.length ? {} : { 'X-Moat-Empty': '1' } }
   }
   let built: FeedBody
   switch (def.format) {
     case 'pa-ip':
-      built = paIpList(rows)
+      built = paIpList(values)
       break
     case 'pa-domain':
-      built = paDomainList(rows, opts.wild)
+      built = paDomainList(values, opts.wild)
       break
     case 'pa-url':
-      built = paUrlList(rows)
+      built = paUrlList(values)
       break
     case 'cp':
-      built = cpCsv(rows, `Moat ${def.types.join('+')} indicators`, { ipv6: opts.ipv6 })
+      built = cpCsv('rows' in sel ? sel.rows : [], `Moat ${def.types.join('+')} indicators`, { ipv6: opts.ipv6 })
       break
     case 'cp-network':
-      built = cpNetworkList(rows)
+      built = cpNetworkList(values)
       break
     default:
-      built = plainList(rows)
+      built = plainList(values)
   }
   const capped = opts.limit !== undefined && built.lines.length > opts.limit ? built.lines.slice(0, opts.limit) : built.lines
   const lines = sliceLines(capped, opts.s, opts.n)
@@ -75,10 +78,10 @@ function renderBody(def: FeedDef, rows: FeedRow[], opts: Options): { text: strin
   return { text: body, total: built.lines.length, returned: lines.length, dropped: built.dropped, extraHeaders: {} }
 }
 
-async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: Options, generation: number, nowIso: string, previous?: CachedFeed): Promise<CachedFeed> {
+async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: Options, ctx: FeedContext, nowIso: string, previous?: CachedFeed): Promise<CachedFeed> {
   const started = Date.now()
-  const selection = await selectFeedRows(c.env.DB, def.types, nowIso)
-  const out = renderBody(def, selection.rows, opts)
+  const selection = def.format === 'cp' ? await selectFeedRows(c.env.DB, def.types, nowIso) : await selectFeedValues(c.env.DB, def.types, nowIso)
+  const out = renderBody(def, selection, opts)
   const body = new TextEncoder().encode(out.text)
   const etag = `"${(await sha256Hex(body)).slice(0, 40)}"`
   const droppedTotal = Object.values(out.dropped).reduce((a, b) => a + b, 0)
@@ -91,24 +94,34 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
   if (opts.limit !== undefined && out.total > opts.limit) headers['X-Moat-Over-Limit'] = `${out.total} entries > limit ${opts.limit}`
   if (droppedTotal) headers['X-Moat-Dropped-Reasons'] = Object.entries(out.dropped).map(([k, v]) => `${k}=${v}`).join(', ')
   const entry: CachedFeed = {
-    generation,
+    generation: ctx.generation,
     validUntil: selection.nextExpiry,
     body,
-    gzip: await gzip(body),
+    gzip: null,
     etag,
     lastModified: previous?.etag === etag ? previous.lastModified : new Date().toUTCString(),
     headers,
     entries: out.returned,
   }
   if (opts.n === undefined && opts.s === undefined) {
-    const share = await getSetting(c.var.db, 'feeds.shrinkAlertShare')
+    const share = ctx.shrinkAlertShare
     const state = { feed: key, entries: out.total, bytes: body.byteLength, dropped: droppedTotal, etag, builtAt: new Date().toISOString(), buildMs: Date.now() - started }
     c.executionCtx.waitUntil(recordFeedState(c.env.DB, state, share).catch((err) => console.error(JSON.stringify({ level: 'error', msg: 'feed state', error: String(err) }))))
   }
   return entry
 }
 
-function serve(c: Context<AppEnv>, entry: CachedFeed): Response {
+/**
+ * The client's own Accept-Encoding. Miniflare's entry worker rewrites the header to `br, gzip` for
+ * every request and keeps the original in `cf.clientAcceptEncoding` (as Cloudflare does), so
+ * reading the header would send gzip to a PAN-OS that never asked for it.
+ */
+function clientAcceptEncoding(c: Context<AppEnv>): string {
+  const cf = (c.req.raw as { cf?: { clientAcceptEncoding?: string } }).cf
+  return cf?.clientAcceptEncoding ?? c.req.header('accept-encoding') ?? ''
+}
+
+async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
   const headers: Record<string, string> = {
     'Content-Type': TEXT,
     ETag: entry.etag,
@@ -121,8 +134,10 @@ function serve(c: Context<AppEnv>, entry: CachedFeed): Response {
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
     return new Response(null, { status: 304, headers })
   }
-  const wantsGzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') && entry.body.byteLength > 1024
-  const bytes = wantsGzip ? entry.gzip : entry.body
+  const wantsGzip = /\bgzip\b/i.test(clientAcceptEncoding(c)) && entry.body.byteLength > 1024
+  // Compressed once, on the first request that asks for it.
+  if (wantsGzip) entry.gzip ??= gzip(entry.body)
+  const bytes = wantsGzip ? await entry.gzip! : entry.body
   if (wantsGzip) headers['Content-Encoding'] = 'gzip'
   headers['Content-Length'] = String(bytes.byteLength)
   const body = bytes.byteLength ? streamBytes(bytes, (p) => c.executionCtx.waitUntil(p)) : null
@@ -148,19 +163,19 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   if (typeof n === 'string' || typeof s === 'string') return text(400, `# moat: ${typeof n === 'string' ? n : s}\n`)
   if (wild !== undefined && wild !== '0' && wild !== '1') return text(400, '# moat: wild must be 0 or 1\n')
 
-  let mode: string
-  let opts: Options
+  let ctx: FeedContext
   try {
-    mode = await getSetting(c.var.db, 'feeds.access')
-    opts = {
-      n,
-      s,
-      wild: wild === undefined ? await getSetting(c.var.db, 'feeds.paDomainWildcard') : wild === '1',
-      ipv6: await getSetting(c.var.db, 'feeds.cpIpv6'),
-      limit: def ? (await getSetting(c.var.db, 'feeds.limits'))[def.aliasOf ?? def.path] : undefined,
-    }
+    ctx = await feedContext(c.env.DB)
   } catch (err) {
     return unavailable(err, path)
+  }
+  const mode = ctx.access
+  const opts: Options = {
+    n,
+    s,
+    wild: wild === undefined ? ctx.paDomainWildcard : wild === '1',
+    ipv6: ctx.cpIpv6,
+    limit: def ? ctx.limits[def.aliasOf ?? def.path] : undefined,
   }
   const access = await checkFeedAccess(c, path, mode, nowIso).catch((err) => err as Error)
   if (access instanceof Error) return unavailable(access, path)
@@ -203,9 +218,8 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   const feed = def!
   const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${opts.limit ? `&max=${opts.limit}` : ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}`
   try {
-    const gen = await readGeneration(c.env.DB)
-    const entry = await getCachedFeed(key, gen.value, nowIso, (prev) => buildEntry(c, key, feed, opts, gen.value, nowIso, prev))
-    const res = serve(c, entry)
+    const entry = await getCachedFeed(key, ctx.generation, nowIso, (prev) => buildEntry(c, key, feed, opts, ctx, nowIso, prev))
+    const res = await serve(c, entry)
     poll(res.status, res.status === 200 ? entry.body.byteLength : 0)
     return res
   } catch (err) {

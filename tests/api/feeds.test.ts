@@ -189,6 +189,18 @@ describe('caching', () => {
     expect(gunzipSync(zipped.bytes).toString('utf8')).toBe(plain.text)
   })
 
+  it('sends plain bytes to a client that does not ask for gzip (as PAN-OS polls)', async () => {
+    const raw = await new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      get(moat.base + '/feed/cp/all', (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (d) => chunks.push(d))
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      }).on('error', reject)
+    })
+    expect(raw.headers['content-encoding']).toBeUndefined()
+    expect(raw.body).toBe((await feed('/feed/cp/all')).text)
+  })
+
   it('answers 503 with Retry-After when the database fails, never a partial 200', async () => {
     await moat.db.prepare('ALTER TABLE iocs RENAME TO iocs_broken').run()
     try {
