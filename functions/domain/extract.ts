@@ -1,5 +1,5 @@
 /**
- * Finds IOCs in free text (reports, tables, code blocks) and returns them canonical, via `parseIoc`.
+ * Finds IOCs in free text (reports, tables, code blocks) and returns them canonical (`parseIoc`).
  * Pure code like ioc.ts: no I/O, no `node:` imports (it runs in workerd and in the browser).
  *
  * How: the text is refanged once with a map back to the original offsets, then one regex finds
@@ -48,11 +48,16 @@ function refangMapped(text: string): { text: string; splices: Splice[] } {
   const splices: Splice[] = []
   let last = 0
   let length = 0
+  const cache = new Map<string, string>()
   for (const match of text.matchAll(DEFANGED)) {
     const token = match[0]
     const from = match.index
-    // `hxxp` is only a scheme before a colon, so `refang` needs to see one.
-    const fixed = /^[hf]/i.test(token) ? refang(`${token}:`).slice(0, -1) : refang(token)
+    let fixed = cache.get(token)
+    if (fixed === undefined) {
+      // `hxxp` is only a scheme before a colon, so `refang` needs to see one.
+      fixed = /^[hf]/i.test(token) ? refang(`${token}:`).slice(0, -1) : refang(token)
+      cache.set(token, fixed)
+    }
     if (fixed === token) continue
     parts.push(text.slice(last, from), fixed)
     length += from - last
@@ -107,21 +112,25 @@ const IPV4 = '\\d{1,3}(?:\\.\\d{1,3}){3}'
 const PORT = '(?::\\d{1,5}(?!\\w))?'
 // Commas end a URL: CSV and prose lists are far more common than commas in malicious URLs.
 const URL_CHAR = '[^\\s<>"\'`|\\\\^{}\\[\\],\\u200b-\\u200d\\ufeff]'
+// Every candidate starts with a letter, digit, `[` or `:` after a non-alphanumeric; checking that
+// once up front keeps the scan fast on long runs of punctuation.
 const SCANNER = new RegExp(
+  '(?<![a-z0-9])(?=[a-z0-9\\p{L}\\p{M}[:])(?:' +
   [
-    `(?<url>(?<![a-z0-9])[a-z][a-z0-9+.-]{0,15}:\\/\\/(?:\\[[0-9a-f:.]{2,45}\\])?${URL_CHAR}*)`,
+    `(?<url>(?<![a-z0-9])[a-z][a-z0-9+-]{0,15}:\\/\\/(?:\\[[0-9a-f:.]{2,45}\\])?${URL_CHAR}*)`,
     // A scheme-less URL starts on a label boundary, never after a path separator.
     `(?<bare>(?<![\\w.@%+\\-/\\\\\\p{L}\\p{M}])(?:${NAME}|${IPV4})(?::\\d{1,5})?[/?]${URL_CHAR}*)`,
-    `(?<email>(?<![a-z0-9._%+\\-])[a-z0-9._%+-]{1,64}@${NAME}${NAME_END})`,
+    `(?<email>(?<![a-z0-9._%\\-])[a-z0-9_%-][a-z0-9._%+-]{0,63}@${NAME}${NAME_END})`,
     `(?<ip6>(?<![\\w\\]])\\[[0-9a-f.]*:[0-9a-f:.]{1,44}\\](?::\\d{1,5})?(?!\\w)` +
       `|(?<![\\w:.])(?:[0-9a-f]{1,4}|(?=:))(?::[0-9a-f]{0,4}){2,7}(?:\\.\\d{1,3}){0,3}` +
       `(?:\\/\\d{1,3})?(?![\\w:])` +
       ')',
-    `(?<ip4>(?<![\\w.\\/\\\\])${IPV4}(?:\\/\\d{1,2})?(?!\\w|\\.\\d|:\\d)|(?<![\\w.\\/\\\\])${IPV4}:\\d{1,5}(?!\\w))`,
+    `(?<ip4>(?<![\\w.\\/\\\\])${IPV4}(?::\\d{1,5})?(?!\\w|\\.\\d|:\\d))`,
     '(?<hash>(?<!\\w)(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})(?!\\w))',
     // Not after `/` or `\`: `Win32/Pterodo.A`, `W64/BURNTCIGAR.CA!tr`, `C:\x\a.dll` are paths.
     `(?<domain>(?<![\\w.@%\\-/\\\\\\p{L}\\p{M}])${NAME}${NAME_END}${PORT})`,
-  ].join('|'),
+  ].join('|') +
+    ')',
   'giu',
 )
 
@@ -141,6 +150,8 @@ const NON_ROUTABLE = new Set([
 ])
 // Vendor detection names without a slash: `Trojan.Win32.Agent.xyz`, `HEUR:Trojan.MSIL.Foo.gen`.
 const AV_PLATFORM = /(?:^|\.)(?:win32|win64|w32|w64|msil|androidos)\./i
+// Script objects whose properties look like names: `document.location.host`, `this.links`.
+const CODE_OBJECT = /^(?:document|window|this|self|location|navigator)\./i
 const TRAILING = '.,;:!?\'"'
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{', '>': '<' }
 // Markup that wraps a value: AsciiDoc `+...+` passthrough, `*bold*`, `_italic_`, backticks.
@@ -177,7 +188,7 @@ function trimSpan(text: string, start: number, end: number): [number, number] {
  * (`document.write(`), or, unless defanged, a file name (`descript.ion`, `Agent.SVE`, `setup.py`).
  */
 function notADomain(value: string, refanged: boolean, next: string | undefined): boolean {
-  if (AV_PLATFORM.test(value) || next === '(') return true
+  if (AV_PLATFORM.test(value) || CODE_OBJECT.test(value) || next === '(') return true
   const tld = value.slice(value.lastIndexOf('.') + 1)
   return !refanged && (FILE_LIKE_TLDS.has(tld) || !isRootZoneTld(tld))
 }
@@ -249,7 +260,9 @@ export function extractIocs(
         ? iocHost(parsed.type, parsed.value)
         : null
     const hostIoc = host ? parseIoc(host) : null
-    if (hostIoc?.ok && !isNonRoutable(hostIoc.type, hostIoc.value)) add({ ...item, type: hostIoc.type, value: hostIoc.value, warnings: [] })
+    if (hostIoc?.ok && !isNonRoutable(hostIoc.type, hostIoc.value)) {
+      add({ ...item, type: hostIoc.type, value: hostIoc.value, warnings: [] })
+    }
   }
   return { items, duplicates }
 }
