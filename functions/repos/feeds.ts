@@ -28,6 +28,32 @@ export async function selectFeedValues(d1: D1Database, types: string[], nowIso: 
   return { values: raw.map((r) => r[0]), nextExpiry: next?.next ?? null }
 }
 
+/**
+ * A whole one-value-per-line body assembled inside SQLite (`group_concat` over the covering index
+ * in value order): one string crosses from the database instead of a million rows. The LIMIT
+ * (-1 = none) also keeps SQLite from flattening the ordered subquery into the aggregate.
+ */
+export async function selectFeedText(
+  d1: D1Database,
+  types: string[],
+  nowIso: string,
+  page: { limit?: number; offset?: number },
+): Promise<{ text: string; lines: number; total: number; nextExpiry: string | null }> {
+  const marks = types.map(() => '?').join(',')
+  const where = `type IN (${marks}) AND ${SERVED}`
+  const row = await d1
+    .prepare(
+      `SELECT count(*) AS lines, group_concat(value, char(10)) AS body,
+              (SELECT count(*) FROM iocs WHERE ${where}) AS total,
+              (SELECT min(expires_at) FROM iocs WHERE ${where} AND expires_at IS NOT NULL) AS next
+       FROM (SELECT value FROM iocs WHERE ${where} ORDER BY value LIMIT ? OFFSET ?)`,
+    )
+    .bind(...types, nowIso, ...types, nowIso, ...types, nowIso, page.limit ?? -1, page.offset ?? 0)
+    .first<{ lines: number; body: string | null; total: number; next: string | null }>()
+  const lines = row?.lines ?? 0
+  return { text: lines ? row!.body + '\n' : '', lines, total: row?.total ?? 0, nextExpiry: row?.next ?? null }
+}
+
 /** Every column Check Point rows need. */
 export async function selectFeedRows(d1: D1Database, types: string[], nowIso: string): Promise<FeedSelection> {
   const marks = types.map(() => '?').join(',')

@@ -21,7 +21,7 @@ import { getCachedFeed, gzip, sha256Hex, streamBytes, type CachedFeed } from '..
 import { feedContext, type FeedContext } from '../lib/feed-context'
 import { recordPoll } from '../lib/feed-polls'
 import { addAudit } from '../repos/audit'
-import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedValues } from '../repos/feeds'
+import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedText, selectFeedValues } from '../repos/feeds'
 
 const TEXT = 'text/plain; charset=utf-8'
 
@@ -78,10 +78,26 @@ function renderBody(def: FeedDef, sel: Selected, opts: Options): { text: string;
   return { text: body, total: built.lines.length, returned: lines.length, dropped: built.dropped, extraHeaders: {} }
 }
 
+/** Formats whose line is the bare value: SQLite can assemble the whole body, slicing included. */
+const sqlAssembled = (def: FeedDef, opts: Options) =>
+  def.format === 'plain' || def.format === 'pa-ip' || def.format === 'cp-network' || (def.format === 'pa-domain' && !opts.wild)
+
+async function selectAndRender(c: Context<AppEnv>, def: FeedDef, opts: Options, nowIso: string) {
+  if (sqlAssembled(def, opts)) {
+    const offset = opts.s ?? 0
+    const capped = opts.limit === undefined ? undefined : Math.max(0, opts.limit - offset)
+    const limit = opts.n === undefined ? capped : Math.min(opts.n, capped ?? opts.n)
+    const sel = await selectFeedText(c.env.DB, def.types, nowIso, { limit, offset })
+    const out = { text: sel.lines ? sel.text : EMPTY_LINE, total: sel.total, returned: sel.lines, dropped: {} as Record<string, number>, extraHeaders: {} as Record<string, string> }
+    return { out, nextExpiry: sel.nextExpiry }
+  }
+  const selection = def.format === 'cp' ? await selectFeedRows(c.env.DB, def.types, nowIso) : await selectFeedValues(c.env.DB, def.types, nowIso)
+  return { out: renderBody(def, selection, opts), nextExpiry: selection.nextExpiry }
+}
+
 async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: Options, ctx: FeedContext, nowIso: string, previous?: CachedFeed): Promise<CachedFeed> {
   const started = Date.now()
-  const selection = def.format === 'cp' ? await selectFeedRows(c.env.DB, def.types, nowIso) : await selectFeedValues(c.env.DB, def.types, nowIso)
-  const out = renderBody(def, selection, opts)
+  const { out, nextExpiry } = await selectAndRender(c, def, opts, nowIso)
   const body = new TextEncoder().encode(out.text)
   const etag = `"${(await sha256Hex(body)).slice(0, 40)}"`
   const droppedTotal = Object.values(out.dropped).reduce((a, b) => a + b, 0)
@@ -95,7 +111,7 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
   if (droppedTotal) headers['X-Moat-Dropped-Reasons'] = Object.entries(out.dropped).map(([k, v]) => `${k}=${v}`).join(', ')
   const entry: CachedFeed = {
     generation: ctx.generation,
-    validUntil: selection.nextExpiry,
+    validUntil: nextExpiry,
     body,
     gzip: null,
     etag,

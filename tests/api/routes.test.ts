@@ -91,9 +91,11 @@ describe('route table', () => {
     expect(csp).toContain("frame-ancestors 'none'")
     expect(root.headers.get('x-content-type-options')).toBe('nosniff')
     const html = await root.text()
-    const deep = await fetch(moat.base + '/profile', { headers: { accept: 'text/html' } })
-    expect(deep.status).toBe(200)
-    expect(await deep.text()).toBe(html)
+    for (const page of ['/profile', '/feeds', '/admin/feed-consumers', '/search?q=x']) {
+      const deep = await fetch(moat.base + page, { headers: { accept: 'text/html' } })
+      expect(deep.status, page).toBe(200)
+      expect(await deep.text(), page).toBe(html)
+    }
   })
 })
 

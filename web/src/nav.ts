@@ -1,7 +1,16 @@
 import type { Component } from 'solid-js'
 import type { Role } from '../../schema/contracts/common'
 import type { IconProps } from './components/Icons'
-import { IconFlag, IconHome, IconPlus, IconSearch, IconShield, IconUser } from './components/Icons'
+import {
+  IconFlag,
+  IconHome,
+  IconPlus,
+  IconRouter,
+  IconRss,
+  IconSearch,
+  IconShield,
+  IconUser,
+} from './components/Icons'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -21,7 +30,9 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/submit', label: 'submit', icon: IconPlus, roles: ['admin', 'analyst'] },
   { href: '/search', label: 'search', icon: IconSearch },
   { href: '/campaigns', label: 'campaigns', icon: IconFlag },
+  { href: '/feeds', label: 'feeds', icon: IconRss },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
+  { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -15,6 +15,11 @@ export const routes: RouteDefinition[] = [
       { path: '/campaigns', component: lazy(() => import('./pages/CampaignsPage')) },
       { path: '/campaigns/:id', component: lazy(() => import('./pages/CampaignPage')) },
       { path: '/admin/allowlist', component: lazy(() => import('./pages/AllowlistPage')) },
+      { path: '/feeds', component: lazy(() => import('./pages/FeedsPage')) },
+      {
+        path: '/admin/feed-consumers',
+        component: lazy(() => import('./pages/FeedConsumersPage')),
+      },
       { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
       { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
       { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },

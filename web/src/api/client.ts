@@ -20,6 +20,13 @@ import type {
   Note as NoteSchema,
   Warning as WarningSchema,
 } from '../../../schema/contracts/iocs'
+import type {
+  CatalogueEntry as CatalogueEntrySchema,
+  Consumer as ConsumerSchema,
+  ConsumerInput as ConsumerInputSchema,
+  ConsumerPatch as ConsumerPatchSchema,
+  FeedSettings as FeedSettingsSchema,
+} from '../../../schema/contracts/feeds'
 import type { z } from 'zod'
 
 const CSRF_COOKIE = 'moat_csrf'
@@ -391,4 +398,48 @@ export function setWarninglistEnabled(
 
 export function deleteWarninglist(id: number): Promise<void> {
   return call(client.api.v1.warninglists[':id'].$delete(idParam(id)))
+}
+
+// ---- Feeds: catalogue, settings and consumers ----------------------------------------------
+
+export type FeedCatalogueEntry = z.infer<typeof CatalogueEntrySchema>
+export type FeedSettings = Required<z.infer<typeof FeedSettingsSchema>>
+export type FeedSettingsPatch = z.input<typeof FeedSettingsSchema>
+export type FeedConsumer = z.infer<typeof ConsumerSchema>
+export type FeedConsumerInput = z.input<typeof ConsumerInputSchema>
+export type FeedConsumerPatch = z.input<typeof ConsumerPatchSchema>
+
+export function feedCatalogue(): Promise<{ items: FeedCatalogueEntry[]; settings: FeedSettings }> {
+  return call(client.api.v1['feed-catalogue'].$get())
+}
+
+export function patchFeedSettings(patch: FeedSettingsPatch): Promise<{ settings: FeedSettings }> {
+  return call(client.api.v1['feed-catalogue'].settings.$patch({ json: patch }))
+}
+
+export function listFeedConsumers(): Promise<{ items: FeedConsumer[] }> {
+  return call(client.api.v1['feed-consumers'].$get())
+}
+
+/** The token comes back once, here and from rotate: the server keeps only its hash. */
+export function createFeedConsumer(
+  input: FeedConsumerInput,
+): Promise<{ consumer: FeedConsumer; token: string }> {
+  return call(client.api.v1['feed-consumers'].$post({ json: input }))
+}
+
+export function patchFeedConsumer(
+  id: number,
+  patch: FeedConsumerPatch,
+): Promise<{ consumer: FeedConsumer }> {
+  return call(client.api.v1['feed-consumers'][':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+/** A new token; the previous one keeps working for `tokenGraceHours`. */
+export function rotateFeedConsumer(id: number): Promise<{ consumer: FeedConsumer; token: string }> {
+  return call(client.api.v1['feed-consumers'][':id'].rotate.$post(idParam(id)))
+}
+
+export function deleteFeedConsumer(id: number): Promise<void> {
+  return call(client.api.v1['feed-consumers'][':id'].$delete(idParam(id)))
 }

@@ -266,3 +266,24 @@ export const IconList = (p: IconProps) => (
     <circle cx="4.8" cy="17.5" r="0.9" />
   </Icon>
 )
+
+export const IconRss = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5 4.5a14.5 14.5 0 0 1 14.5 14.5M5 10.5a8.5 8.5 0 0 1 8.5 8.5" />
+    <circle cx="6" cy="18" r="1.5" />
+  </Icon>
+)
+
+export const IconRouter = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="3.5" y="13.5" width="17" height="6" rx="1.5" />
+    <path d="M7 16.5h.01M10.5 16.5h.01M12 13.5V9M8.5 7a5 5 0 0 1 7 0M6 4.5a8.5 8.5 0 0 1 12 0" />
+  </Icon>
+)
+
+export const IconRotate = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M20 11.5A8 8 0 1 0 17.7 17" />
+    <path d="M20.5 5v6.5H14" />
+  </Icon>
+)

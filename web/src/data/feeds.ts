@@ -1,0 +1,9 @@
+export {
+  createFeedConsumer,
+  deleteFeedConsumer,
+  feedCatalogue,
+  listFeedConsumers,
+  patchFeedConsumer,
+  patchFeedSettings,
+  rotateFeedConsumer,
+} from '../api/client'
