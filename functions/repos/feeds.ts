@@ -29,9 +29,10 @@ export async function selectFeedValues(d1: D1Database, types: string[], nowIso: 
 }
 
 /**
- * A whole one-value-per-line body assembled inside SQLite (`group_concat` over the covering index
- * in value order): one string crosses from the database instead of a million rows. The LIMIT
- * (-1 = none) also keeps SQLite from flattening the ordered subquery into the aggregate.
+ * A one-value-per-line body assembled inside SQLite: `group_concat` over the covering index in
+ * value order, in keyset chunks, so a few strings cross from the database instead of a million
+ * rows. A chunk stays under D1's string limit; one that does not fit (long URLs) is halved and
+ * retried. The LIMIT also keeps SQLite from flattening the ordered subquery into the aggregate.
  */
 export async function selectFeedText(
   d1: D1Database,
@@ -41,17 +42,46 @@ export async function selectFeedText(
 ): Promise<{ text: string; lines: number; total: number; nextExpiry: string | null }> {
   const marks = types.map(() => '?').join(',')
   const where = `type IN (${marks}) AND ${SERVED}`
-  const row = await d1
+  const parts: string[] = []
+  let lines = 0
+  let remaining = page.limit ?? Number.MAX_SAFE_INTEGER
+  let offset = page.offset ?? 0
+  let after: string | null = null
+  let chunk = 20_000
+  while (remaining > 0) {
+    const take = Math.min(chunk, remaining)
+    const inner: string = after === null
+      ? `SELECT value FROM iocs WHERE ${where} ORDER BY value LIMIT ? OFFSET ?`
+      : `SELECT value FROM iocs WHERE ${where} AND value > ? ORDER BY value LIMIT ?`
+    const binds: unknown[] = after === null ? [...types, nowIso, take, offset] : [...types, nowIso, after, take]
+    let row: { n: number; body: string | null; last: string | null } | null
+    try {
+      row = await d1
+        .prepare(`SELECT count(*) AS n, group_concat(value, char(10)) AS body, max(value) AS last FROM (${inner})`)
+        .bind(...binds)
+        .first()
+    } catch (err) {
+      if (/TOOBIG/.test(String(err)) && chunk > 1) {
+        chunk = Math.floor(chunk / 2)
+        continue
+      }
+      throw err
+    }
+    if (!row?.n) break
+    parts.push(row.body!)
+    lines += row.n
+    remaining -= row.n
+    after = row.last
+    offset = 0
+    if (row.n < take) break
+  }
+  const stats = await d1
     .prepare(
-      `SELECT count(*) AS lines, group_concat(value, char(10)) AS body,
-              (SELECT count(*) FROM iocs WHERE ${where}) AS total,
-              (SELECT min(expires_at) FROM iocs WHERE ${where} AND expires_at IS NOT NULL) AS next
-       FROM (SELECT value FROM iocs WHERE ${where} ORDER BY value LIMIT ? OFFSET ?)`,
+      `SELECT count(*) AS total, min(expires_at) AS next FROM iocs WHERE ${where}`,
     )
-    .bind(...types, nowIso, ...types, nowIso, ...types, nowIso, page.limit ?? -1, page.offset ?? 0)
-    .first<{ lines: number; body: string | null; total: number; next: string | null }>()
-  const lines = row?.lines ?? 0
-  return { text: lines ? row!.body + '\n' : '', lines, total: row?.total ?? 0, nextExpiry: row?.next ?? null }
+    .bind(...types, nowIso)
+    .first<{ total: number; next: string | null }>()
+  return { text: lines ? parts.join('\n') + '\n' : '', lines, total: stats?.total ?? 0, nextExpiry: stats?.next ?? null }
 }
 
 /** Every column Check Point rows need. */

@@ -308,3 +308,39 @@ describe('per-feed maximum', () => {
     expect((await feed('/feed/ip')).text).toBe('2a0e:1c80::1\n45.9.148.0/24\n45.9.148.12\n')
   })
 })
+
+describe('large feeds', () => {
+  it('assembles big bodies in chunks, in order, and splits chunks that hit the database string limit', async () => {
+    const user = await moat.db.prepare(`SELECT id FROM users WHERE username = 'ana'`).first<{ id: number }>()
+    const now = new Date().toISOString()
+    await moat.db
+      .prepare(
+        `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 44999)
+         INSERT INTO iocs (type, value, ticket, created_by, created_at, updated_at, tags)
+         SELECT 'sha256', printf('%064x', i * 7919 + 1), 'BULK', ?1, ?2, ?2, '[]' FROM seq`,
+      )
+      .bind(user!.id, now)
+      .run()
+    await moat.db
+      .prepare(
+        `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 1999)
+         INSERT INTO iocs (type, value, ticket, created_by, created_at, updated_at, tags)
+         SELECT 'url', printf('http://long-%04d.bad.xyz/%s', i, substr(hex(zeroblob(2500)), 1, 5000)), 'BULK', ?1, ?2, ?2, '[]' FROM seq`,
+      )
+      .bind(user!.id, now)
+      .run()
+    await moat.db.prepare('UPDATE generation SET value = value + 1 WHERE id = 1').run()
+    // The generation is remembered for a second by the feed worker.
+    await new Promise((r) => setTimeout(r, 1100))
+    const hashes = await feed('/feed/sha256')
+    const lines = hashes.text.trimEnd().split('\n')
+    expect(lines.length).toBe(45_000)
+    expect([...lines].sort()).toEqual(lines)
+    expect(hashes.headers.get('x-moat-total')).toBe('45000')
+    const slice = await feed('/feed/sha256?s=19999&n=3')
+    expect(slice.text).toBe(lines.slice(19_999, 20_002).join('\n') + '\n')
+    const urls = await feed('/feed/url')
+    expect(urls.status).toBe(200)
+    expect(urls.text.split('\n').filter((l) => l.startsWith('http://long-')).length).toBe(2000)
+  }, 60_000)
+})

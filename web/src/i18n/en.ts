@@ -654,6 +654,7 @@ export const en = {
     },
   },
   feeds: {
+    overLimit: 'Over the limit: {{ entries }} entries, device maximum {{ max }}',
     title: 'Feeds',
     subtitle:
       'URLs for firewalls, gateways and mail filters. Each one serves only active IOCs and is rebuilt on every change.',
@@ -728,6 +729,9 @@ export const en = {
       shrinkAlertShareHint: 'Alert when a feed loses more than this share of its entries at once.',
       tokenGraceHours: 'Token grace period (hours)',
       tokenGraceHoursHint: 'How long an old token keeps working after a rotation.',
+      limits: 'Per-feed maximum lines',
+      limitsHint: 'One per line: a feed path, then the most lines your device accepts (e.g. /feed/pa/url = 50000). A feed over its maximum is served cut at that line and flagged here.',
+      limitsInvalid: 'Cannot read this line: {{ line }}',
       save: 'Save settings',
       saving: 'Saving…',
       saved: 'Feed settings saved.',

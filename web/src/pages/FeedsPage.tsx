@@ -2,6 +2,7 @@ import { A } from '@solidjs/router'
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js'
 import type { FeedCatalogueEntry, FeedSettings } from '../api/client'
 import { Field } from '../components/Field'
+import { TextArea } from '../components/TextArea'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconCheck, IconCopy, IconRouter, IconRss } from '../components/Icons'
 import { Loading } from '../components/Loading'
@@ -180,6 +181,13 @@ function FeedRow(props: { feed: FeedCatalogueEntry }) {
               {t('feeds.deprecated')}
             </span>
           </Show>
+          <Show when={props.feed.overLimit && props.feed.limit}>
+            {(max) => (
+              <span class="badge badge-error" role="alert" data-testid="feed-over-limit">
+                {t('feeds.overLimit', { entries: number(props.feed.entries ?? 0), max: number(max()) })}
+              </span>
+            )}
+          </Show>
           <Show when={props.feed.aliasOf}>
             {(target) => (
               <span class="badge" data-testid="feed-alias">
@@ -207,6 +215,9 @@ function FeedRow(props: { feed: FeedCatalogueEntry }) {
                 <dt>{t('feeds.entries')}</dt>
                 <dd class="num" data-testid="feed-entries">
                   {number(props.feed.entries ?? 0)}
+                  <Show when={props.feed.limit}>
+                    {(max) => <span class="muted small"> / {number(max())}</span>}
+                  </Show>
                 </dd>
               </div>
               <div class="feed-stat">
@@ -237,17 +248,40 @@ function FeedRow(props: { feed: FeedCatalogueEntry }) {
   )
 }
 
+/** `/feed/pa/url = 50000` per line <-> `{ "/feed/pa/url": 50000 }`. */
+function formatLimits(limits: Record<string, number>): string {
+  return Object.entries(limits)
+    .map(([path, max]) => `${path} = ${max}`)
+    .join('\n')
+}
+
+/** The limits map, or the first line that cannot be read. */
+function parseLimits(text: string): Record<string, number> | string {
+  const out: Record<string, number> = {}
+  for (const raw of text.split('\n')) {
+    const line = raw.trim()
+    if (!line) continue
+    const m = /^(\/feed\/\S+)\s*[=:\s]\s*(\d+)$/.exec(line)
+    if (!m || Number(m[2]) < 1) return line
+    out[m[1].toLowerCase()] = Number(m[2])
+  }
+  return out
+}
+
 function FeedSettingsCard(props: { settings: FeedSettings; onSaved: (next: FeedSettings) => void }) {
   const [access, setAccess] = createSignal(props.settings.access)
   const [wildcard, setWildcard] = createSignal(props.settings.paDomainWildcard)
   const [ipv6, setIpv6] = createSignal(props.settings.cpIpv6)
   const [share, setShare] = createSignal(String(Math.round(props.settings.shrinkAlertShare * 1000) / 10))
   const [grace, setGrace] = createSignal(String(props.settings.tokenGraceHours))
+  const [limits, setLimits] = createSignal(formatLimits(props.settings.limits ?? {}))
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<unknown>()
   const [local, setLocal] = createSignal<Record<string, string>>({})
   const [saved, setSaved] = createSignal<string>()
-  const SHOWN = ['access', 'paDomainWildcard', 'cpIpv6', 'shrinkAlertShare', 'tokenGraceHours']
+  const SHOWN = ['access', 'paDomainWildcard', 'cpIpv6', 'shrinkAlertShare', 'tokenGraceHours', 'limits']
+  const fieldErrorPrefix = (prefix: string) =>
+    local()[prefix] ?? Object.entries(errors()?.fields ?? {}).find(([k]) => k.startsWith(prefix))?.[1]
   const errors = () => (error() === undefined ? undefined : formErrors(error(), SHOWN))
   const fieldError = (name: string) => local()[name] ?? errors()?.fields[name]
 
@@ -269,6 +303,8 @@ function FeedSettingsCard(props: { settings: FeedSettings; onSaved: (next: FeedS
     if (grace().trim() === '' || !Number.isInteger(hours) || hours < 0 || hours > 720) {
       problems.tokenGraceHours = t('feeds.settings.hoursRange')
     }
+    const parsedLimits = parseLimits(limits())
+    if (typeof parsedLimits === 'string') problems.limits = t('feeds.settings.limitsInvalid', { line: parsedLimits })
     setLocal(problems)
     if (Object.keys(problems).length) return
     setBusy(true)
@@ -279,6 +315,7 @@ function FeedSettingsCard(props: { settings: FeedSettings; onSaved: (next: FeedS
         cpIpv6: ipv6(),
         shrinkAlertShare: Math.round(percent * 10) / 1000,
         tokenGraceHours: hours,
+        limits: parsedLimits as Record<string, number>,
       })
       props.onSaved(res.settings)
       setSaved(t('feeds.settings.saved'))
@@ -360,6 +397,21 @@ function FeedSettingsCard(props: { settings: FeedSettings; onSaved: (next: FeedS
           error={fieldError('tokenGraceHours')}
         />
       </div>
+      <TextArea
+        id="feed-limits"
+        data-testid="feed-limits"
+        dir="ltr"
+        rows={3}
+        label={t('feeds.settings.limits')}
+        hint={t('feeds.settings.limitsHint')}
+        placeholder="/feed/pa/url = 50000"
+        value={limits()}
+        onValue={(v) => {
+          setLimits(v)
+          edited()
+        }}
+        error={fieldErrorPrefix('limits')}
+      />
       <div class="feed-switches">
         <SwitchField
           id="feed-wildcard"
