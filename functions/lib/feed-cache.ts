@@ -87,9 +87,3 @@ export function streamBytes(bytes: Uint8Array, waitUntil: (p: Promise<unknown>) 
   waitUntil(pump)
   return readable
 }
-
-/** For tests: forget every cached body. */
-export function clearFeedCache() {
-  cache.clear()
-  cachedBytes = 0
-}

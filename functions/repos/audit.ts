@@ -25,8 +25,3 @@ export async function listAudit(db: Db, opts: { limit: number; cursor?: number; 
   )
   return db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(opts.limit)
 }
-
-export async function deleteAuditBefore(db: Db, before: string): Promise<number> {
-  const rows = await db.delete(auditLog).where(lt(auditLog.at, before)).returning({ id: auditLog.id })
-  return rows.length
-}

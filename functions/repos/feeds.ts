@@ -121,11 +121,6 @@ export async function selectEpoTicketRows(d1: D1Database, ticket: string, nowIso
   return raw.map(([id, type, value, confidence, severity, comment, t]) => ({ id, type, value, confidence, severity, comment, ticket: t }))
 }
 
-export async function readGeneration(d1: D1Database): Promise<{ value: number; updatedAt: string }> {
-  const row = await d1.prepare('SELECT value, updated_at AS updatedAt FROM generation WHERE id = 1').first<{ value: number; updatedAt: string }>()
-  return row ?? { value: 0, updatedAt: new Date(0).toISOString() }
-}
-
 /**
  * Records a published feed body. A body with fewer entries than `shrinkShare` of the previous one
  * raises a shrink alert (Feed Pulse) in the same batch.

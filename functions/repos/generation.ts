@@ -9,8 +9,3 @@ export function bumpGeneration(db: Db) {
     .set({ value: sql`${generation.value} + 1`, updatedAt: new Date().toISOString() })
     .where(eq(generation.id, 1))
 }
-
-export async function getGeneration(db: Db): Promise<number> {
-  const row = await db.select().from(generation).where(eq(generation.id, 1)).get()
-  return row?.value ?? 0
-}

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Ioc, IocQuery } from '../../schema/contracts/iocs'
-import { campaigns, iocs, iocTags, users } from '../../schema/tables'
+import { campaigns, iocs, users } from '../../schema/tables'
 import type { IocType } from '../domain/ioc'
 import type { Db } from '../env'
 
@@ -177,9 +177,3 @@ export async function listIocs(db: Db, q: IocQuery & { canonical?: string }, now
 function sortKey(sort: IocQuery['sort']): 'createdAt' | 'value' | 'expiresAt' {
   return sort === 'value' ? 'value' : sort === 'expiry' ? 'expiresAt' : 'createdAt'
 }
-
-export function tagRows(iocId: number | SQL, tags: string[]) {
-  return [...new Set(tags)].map((tag) => ({ iocId: iocId as number, tag }))
-}
-
-export { iocTags }

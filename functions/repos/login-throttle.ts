@@ -11,10 +11,6 @@ export async function saveThrottle(db: Db, key: string, failures: number, locked
   await db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.key, set: values })
 }
 
-export async function clearThrottle(db: Db, key: string) {
-  await db.delete(loginThrottle).where(eq(loginThrottle.key, key))
-}
-
 /** Drops counters untouched since `before` whose lock (if any) is over. */
 export async function purgeThrottle(db: Db, before: string): Promise<number> {
   const rows = await db

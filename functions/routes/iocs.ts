@@ -80,4 +80,3 @@ export const iocRoutes = new Hono<AppEnv>()
     return c.json({ ioc })
   })
 
-export { actorOf, IdParam }
