@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { dbMiddleware, type AppEnv } from './env'
 import { ApiError } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
+import { logEvent } from './lib/log'
 import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
@@ -97,17 +98,13 @@ app.onError(async (err, c) => {
     return c.json({ error: { code: 'bad_request', message: err.message } }, err.status as ContentfulStatusCode)
   }
   const requestIdValue = c.get('requestId')
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg: 'unhandled error',
-      requestId: requestIdValue,
-      method: c.req.method,
-      path: c.req.path,
-      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    }),
-  )
+  logEvent('error', 'unhandled error', {
+    requestId: requestIdValue,
+    method: c.req.method,
+    path: c.req.path,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  })
   return c.json(
     { error: { code: 'internal', message: 'Internal error; quote this id to your admin', details: { requestId: requestIdValue } } },
     500,

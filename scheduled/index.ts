@@ -2,6 +2,7 @@ import { createDb, type Bindings } from '../functions/env'
 import { markJobFinished, markJobStarted } from '../functions/repos/job-runs'
 import { flushPolls } from '../functions/lib/feed-polls'
 import { JOBS } from './jobs'
+import { logEvent } from '../functions/lib/log'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
 export const CRONS: Record<string, string[]> = {
@@ -32,11 +33,11 @@ export async function runScheduled(cron: string, env: Bindings, scheduledTime: n
     try {
       const result = await JOBS[name](db, now)
       await markJobFinished(db, name, new Date(), 'ok', result)
-      console.log(JSON.stringify({ level: 'info', msg: 'job finished', job: name, cron, result }))
+      logEvent('info', 'job finished', { job: name, cron, result })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       await markJobFinished(db, name, new Date(), 'error', null, message)
-      console.error(JSON.stringify({ level: 'error', msg: 'job failed', job: name, cron, error: message }))
+      logEvent('error', 'job failed', { job: name, cron, error: message })
       failures.push(name)
     }
   }

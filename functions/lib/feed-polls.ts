@@ -1,4 +1,5 @@
 import { writePolls, type PollRecord } from '../repos/feeds'
+import { logEvent } from './log'
 
 // Polls are counted in memory and written at most every FLUSH_MS, in one batch: 200 devices
 // polling every few minutes, or a load test at thousands of requests a second, cost the
@@ -26,7 +27,7 @@ export function recordPoll(
     const batch = [...pending.values()]
     pending.clear()
     flushing = writePolls(d1, batch)
-      .catch((err) => console.error(JSON.stringify({ level: 'error', msg: 'feed poll log failed', error: String(err) })))
+      .catch((err) => logEvent('error', 'feed poll log failed', { error: String(err) }))
       .finally(() => {
         flushing = null
       })

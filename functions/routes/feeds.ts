@@ -22,6 +22,7 @@ import { feedContext, type FeedContext } from '../lib/feed-context'
 import { recordPoll } from '../lib/feed-polls'
 import { addAudit } from '../repos/audit'
 import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedText, selectFeedValues } from '../repos/feeds'
+import { logEvent } from '../lib/log'
 
 const TEXT = 'text/plain; charset=utf-8'
 
@@ -122,7 +123,7 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
   if (opts.n === undefined && opts.s === undefined) {
     const share = ctx.shrinkAlertShare
     const state = { feed: key, entries: out.total, bytes: body.byteLength, dropped: droppedTotal, etag, builtAt: new Date().toISOString(), buildMs: Date.now() - started }
-    c.executionCtx.waitUntil(recordFeedState(c.env.DB, state, share).catch((err) => console.error(JSON.stringify({ level: 'error', msg: 'feed state', error: String(err) }))))
+    c.executionCtx.waitUntil(recordFeedState(c.env.DB, state, share).catch((err) => logEvent('error', 'feed state', { error: String(err) })))
   }
   return entry
 }
@@ -161,7 +162,7 @@ async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
 }
 
 function unavailable(err: unknown, path: string) {
-  console.error(JSON.stringify({ level: 'error', msg: 'feed build failed', feed: path, error: String(err) }))
+  logEvent('error', 'feed build failed', { feed: path, error: String(err) })
   return text(503, '# moat: feed temporarily unavailable; retry later\n', { 'Retry-After': '30' })
 }
 

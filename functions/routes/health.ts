@@ -4,6 +4,7 @@ import type { Health } from '../../schema/contracts/auth'
 import { JOBS } from '../../scheduled/jobs'
 import type { AppEnv } from '../env'
 import { listJobRuns } from '../repos/job-runs'
+import { logEvent } from '../lib/log'
 
 /** Below this much free space in the data folder the box is reported degraded. */
 const MIN_FREE_BYTES = 512 * 1024 * 1024
@@ -34,7 +35,7 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
     }
   } catch (err) {
     dbOk = false
-    console.error(JSON.stringify({ level: 'error', msg: 'health: database check failed', error: String(err) }))
+    logEvent('error', 'health: database check failed', { error: String(err) })
   }
   const latencyMs = Math.round((performance.now() - started) * 100) / 100
   const disk = await checkDisk(c.env.HOST)
