@@ -1,14 +1,16 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { ExcludeInput, IocInput, IocPatch, IocQuery, ParseInput } from '../../schema/contracts/iocs'
-import { parseIoc, parseIocLines } from '../domain/ioc'
+import { ExcludeInput, ExportQuery, IocInput, IocPatch, IocQuery, ParseInput } from '../../schema/contracts/iocs'
+import { parseIoc, parseIocLines, type IocType } from '../domain/ioc'
 import type { AppEnv } from '../env'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
 import { zv } from '../lib/validate'
+import { addAudit } from '../repos/audit'
 import { listHistory } from '../repos/ioc-history'
 import { getIocView, listIocs } from '../repos/iocs'
+import { exportIocs } from '../services/ioc-export'
 import { createIoc, deleteIoc, patchIoc, setExcluded, type Actor } from '../services/iocs'
 
 const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
@@ -21,6 +23,13 @@ const actorOf = (c: { var: AppEnv['Variables'] }): Actor => ({
 })
 
 const writer = requireRole('admin', 'analyst')
+
+/** "Paste anything": a defanged or oddly cased search term is looked up in canonical form. */
+function canonicalQuery(q: { q?: string; match: string; type?: IocType }): string | undefined {
+  if (!q.q) return undefined
+  const parsed = parseIoc(q.q, q.match === 'substring' ? {} : { type: q.type })
+  return parsed.ok ? parsed.value : undefined
+}
 
 /** A pasted report may be up to 5 MB. */
 export const PASTE_MAX_BYTES = 5 * 1024 * 1024
@@ -41,16 +50,21 @@ export const iocRoutes = new Hono<AppEnv>()
   })
   .get('/', zv('query', IocQuery), async (c) => {
     const q = c.req.valid('query')
-    // "Paste anything": a defanged or oddly cased search term is looked up in canonical form.
-    let canonical: string | undefined
-    if (q.q && q.match !== 'substring') {
-      const parsed = parseIoc(q.q, { type: q.type })
-      if (parsed.ok) canonical = parsed.value
-    } else if (q.q) {
-      const parsed = parseIoc(q.q)
-      if (parsed.ok) canonical = parsed.value
-    }
-    return c.json(await listIocs(c.var.db, { ...q, canonical }, new Date().toISOString()))
+    return c.json(await listIocs(c.var.db, { ...q, canonical: canonicalQuery(q) }, new Date().toISOString()))
+  })
+  .get('/export', zv('query', ExportQuery), async (c) => {
+    const q = c.req.valid('query')
+    const nowIso = new Date().toISOString()
+    const types = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', txt: 'text/plain; charset=utf-8' }
+    await addAudit(c.var.db, { action: 'ioc.export', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, details: { ...q } })
+    return new Response(exportIocs(c.var.db, { ...q, canonical: canonicalQuery(q) }, nowIso), {
+      headers: {
+        'Content-Type': types[q.format],
+        'Content-Disposition': `attachment; filename="moat-iocs-${nowIso.slice(0, 10)}.${q.format}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    })
   })
   .get('/:id', zv('param', IdParam), async (c) => {
     const ioc = await getIocView(c.var.db, c.req.valid('param').id, new Date().toISOString())

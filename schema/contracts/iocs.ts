@@ -76,6 +76,9 @@ export const IocQuery = z.object({
 })
 export type IocQuery = z.infer<typeof IocQuery>
 
+export const ExportQuery = IocQuery.omit({ limit: true, cursor: true }).extend({ format: z.enum(['csv', 'json', 'txt']).default('csv') })
+export type ExportQuery = z.infer<typeof ExportQuery>
+
 export const UserRef = z.object({ id: z.number(), username: z.string(), displayName: z.string() })
 
 export const Ioc = z.object({

@@ -281,3 +281,41 @@ describe('warninglists', () => {
     expect(broken.status).toBe(422)
   })
 })
+
+describe('export', () => {
+  it('exports every match of a search as CSV, JSON or text, past one page', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await ana.post('/api/v1/iocs', { value: `exp-${i}.export-test.click`, comment: i === 0 ? '=SUM(A1)' : 'ok', tags: ['exp'] })).status).toBe(201)
+    }
+    const csv = await ana.get('/api/v1/iocs/export?tag=exp&format=csv&sort=value')
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="moat-iocs-\d{4}-\d{2}-\d{2}\.csv"/)
+    const rows = csv.text.trimEnd().split('\r\n')
+    expect(rows[0]).toBe('id,type,value,status,expires_at,ticket,campaign,tags,confidence,severity,comment,submitted_by,created_at')
+    expect(rows).toHaveLength(4)
+    expect(rows[1]).toContain(`"'=SUM(A1)"`)
+    const json = await ana.get('/api/v1/iocs/export?tag=exp&format=json&sort=value')
+    expect(json.json.map((i: any) => i.value)).toEqual(['exp-0.export-test.click', 'exp-1.export-test.click', 'exp-2.export-test.click'])
+    const txt = await ana.get('/api/v1/iocs/export?tag=exp&format=txt&sort=value')
+    expect(txt.text).toBe('exp-0.export-test.click\nexp-1.export-test.click\nexp-2.export-test.click\n')
+    const all = await ana.get('/api/v1/iocs/export?format=txt&status=all')
+    const total = (await ana.get('/api/v1/iocs?status=all&limit=500')).json.items.length
+    expect(all.text.trimEnd().split('\n')).toHaveLength(total)
+    const user = await moat.db.prepare(`SELECT id FROM users WHERE username = 'ana'`).first<{ id: number }>()
+    await moat.db
+      .prepare(
+        `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 1199)
+         INSERT INTO iocs (type, value, ticket, created_by, created_at, updated_at, tags)
+         SELECT 'md5', printf('%032x', i + 77), 'BULK-EXP', ?1, ?2, ?2, '[]' FROM seq`,
+      )
+      .bind(user!.id, new Date().toISOString())
+      .run()
+    const big = await ana.get('/api/v1/iocs/export?ticket=BULK-EXP&format=json')
+    expect(big.json).toHaveLength(1200)
+    expect(new Set(big.json.map((i: any) => i.id)).size).toBe(1200)
+    const empty = await ana.get('/api/v1/iocs/export?tag=none-such&format=json')
+    expect(empty.json).toEqual([])
+    expect((await ana.get('/api/v1/iocs/export?format=xml')).status).toBe(400)
+  })
+})
