@@ -2,7 +2,7 @@ import type { JSX } from 'solid-js'
 import { IconAlert } from './Icons'
 
 /** An inline "are you sure?" strip: no modal dialog, keyboard focus lands on the confirm button. */
-export function ConfirmBar(props: {
+export interface ConfirmBarProps {
   message: JSX.Element
   confirmLabel: string
   cancelLabel: string
@@ -11,7 +11,9 @@ export function ConfirmBar(props: {
   busy?: boolean
   testId?: string
   danger?: boolean
-}) {
+}
+
+export function ConfirmBar(props: ConfirmBarProps) {
   return (
     <div class="confirm-bar" role="alertdialog" aria-live="assertive">
       <IconAlert size={18} />

@@ -7,6 +7,7 @@ import { user } from '../data/session'
 import { t } from '../i18n'
 import { errorMessage } from '../i18n/errors'
 import { isolate } from '../i18n/format'
+import { useAction } from '../lib/action'
 import { canModify, canWrite } from '../lib/permissions'
 import { ConfirmBar } from './ConfirmBar'
 import { FormError, SuccessNote } from './FormError'
@@ -26,9 +27,8 @@ export function IocDrawer(props: { id: number; onClose: () => void; onChanged?: 
   const campaigns = useCampaigns()
   const [panel, setPanel] = createSignal<Panel>('none')
   const [reason, setReason] = createSignal('')
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
   const [flash, setFlash] = createSignal<string>()
+  const { busy, error, setError, run } = useAction(() => setFlash(undefined))
   let closeButton: HTMLButtonElement | undefined
   let previousFocus: Element | null = null
 
@@ -51,20 +51,6 @@ export function IocDrawer(props: { id: number; onClose: () => void; onChanged?: 
     setFlash(message)
     void refetchHistory()
     props.onChanged?.(ioc)
-  }
-
-  async function run(action: () => Promise<void>) {
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    setFlash(undefined)
-    try {
-      await action()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
   }
 
   const exclude = (ioc: Ioc) =>

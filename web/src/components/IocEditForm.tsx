@@ -4,6 +4,7 @@ import { patchIoc } from '../data/iocs'
 import { t } from '../i18n'
 import { formErrors } from '../i18n/errors'
 import { severityLabel } from '../i18n/ioc'
+import { useAction } from '../lib/action'
 import { ExpiryPicker, type ExpiryMode } from './ExpiryPicker'
 import { Field } from './Field'
 import { FormError } from './FormError'
@@ -30,8 +31,7 @@ export function IocEditForm(props: {
   const [tags, setTags] = createSignal(start.tags.join(', '))
   const [confidence, setConfidence] = createSignal(String(start.confidence))
   const [severity, setSeverity] = createSignal<string>(start.severity)
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
+  const { busy, error, run } = useAction()
   const errors = () => (error() === undefined ? undefined : formErrors(error(), SHOWN))
 
   function buildPatch(): IocPatch {
@@ -51,20 +51,12 @@ export function IocEditForm(props: {
     return patch
   }
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault()
     if (busy()) return
     const patch = buildPatch()
     if (!Object.keys(patch).length) return props.onSaved(null)
-    setBusy(true)
-    setError(undefined)
-    try {
-      props.onSaved((await patchIoc(start.id, patch)).ioc)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    void run(async () => props.onSaved((await patchIoc(start.id, patch)).ioc))
   }
 
   return (

@@ -100,3 +100,24 @@ export function IocTable(props: {
     </div>
   )
 }
+
+/** The "load more" button under an IOC list; shown while the list has another page. */
+export function LoadMore(props: {
+  list: { hasMore: () => boolean; loading: () => boolean; loadMore: () => void }
+}) {
+  return (
+    <Show when={props.list.hasMore()}>
+      <div class="load-more">
+        <button
+          type="button"
+          class="btn btn-secondary"
+          data-testid="load-more"
+          disabled={props.list.loading()}
+          onClick={() => props.list.loadMore()}
+        >
+          {props.list.loading() ? t('search.loadingMore') : t('search.loadMore')}
+        </button>
+      </div>
+    </Show>
+  )
+}

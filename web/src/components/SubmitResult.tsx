@@ -60,10 +60,7 @@ export function SubmitResult(props: {
                 <WarningList warnings={o().warnings} />
               </Show>
               <div class="button-row">
-                <A class="btn btn-secondary btn-sm" href={searchHref(o().ioc)} data-testid="result-link">
-                  <IconSearch size={16} />
-                  {t('result.openInSearch')}
-                </A>
+                <SearchLink ioc={o().ioc} />
               </div>
             </>
           )}
@@ -82,10 +79,7 @@ export function SubmitResult(props: {
               </p>
               <IocSummary ioc={o().ioc} />
               <div class="button-row">
-                <A class="btn btn-secondary btn-sm" href={searchHref(o().ioc)} data-testid="result-link">
-                  <IconSearch size={16} />
-                  {t('result.openInSearch')}
-                </A>
+                <SearchLink ioc={o().ioc} />
               </div>
             </>
           )}
@@ -100,10 +94,7 @@ export function SubmitResult(props: {
                 <button type="button" class="btn btn-primary btn-sm" data-testid="extend-button" disabled={props.busy} onClick={() => props.onExtend()}>
                   {props.busy ? t('result.extending') : t('result.extend')}
                 </button>
-                <A class="btn btn-secondary btn-sm" href={searchHref(o().ioc)} data-testid="result-link">
-                  <IconSearch size={16} />
-                  {t('result.openInSearch')}
-                </A>
+                <SearchLink ioc={o().ioc} />
               </div>
             </>
           )}
@@ -179,6 +170,15 @@ function Title(props: { icon: 'ok' | 'info' | 'warn' | 'bad' | 'shield'; text: s
       </Show>
       {props.text}
     </h2>
+  )
+}
+
+function SearchLink(props: { ioc: Ioc }) {
+  return (
+    <A class="btn btn-secondary btn-sm" href={searchHref(props.ioc)} data-testid="result-link">
+      <IconSearch size={16} />
+      {t('result.openInSearch')}
+    </A>
   )
 }
 

@@ -4,33 +4,19 @@ import { deleteWarninglist, importWarninglist, listWarninglists, setWarninglistE
 import { intlLocale, t, tryT } from '../i18n'
 import { errorMessage } from '../i18n/errors'
 import { isolate } from '../i18n/format'
-import { ConfirmBar } from './ConfirmBar'
+import { useAction } from '../lib/action'
 import { FormError, SuccessNote } from './FormError'
 import { IconTrash, IconUpload } from './Icons'
 import { When } from './IocBits'
-import { Loading } from './Loading'
+import { ResourceList } from './ResourceList'
+import { ConfirmRow, RowButton, RowSwitch, TableHead } from './TableParts'
 
 /** MISP warninglists: import (multipart), enable/disable, delete. */
 export function WarninglistsCard() {
   const [lists, { refetch, mutate }] = createResource(async () => (await listWarninglists()).items)
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
   const [flash, setFlash] = createSignal<string>()
   const [confirming, setConfirming] = createSignal<number>()
-
-  async function run(action: () => Promise<void>) {
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    setFlash(undefined)
-    try {
-      await action()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, error, run } = useAction(() => setFlash(undefined))
 
   const upload = (input: HTMLInputElement) => {
     const file = input.files?.[0]
@@ -87,91 +73,75 @@ export function WarninglistsCard() {
       </div>
       <SuccessNote message={flash()} />
       <FormError message={error() ? errorMessage(error()) : undefined} testId="warninglist-error" />
-      <FormError message={lists.error ? errorMessage(lists.error) : undefined} />
-      <Show when={lists()} fallback={<Show when={!lists.error}><Loading /></Show>}>
+      <ResourceList resource={lists} empty={t('warninglists.empty')}>
         {(items) => (
-          <Show when={items().length} fallback={<p class="empty-state">{t('warninglists.empty')}</p>}>
-            <div class="table-wrap">
-              <table class="table" data-testid="warninglist-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('warninglists.name')}</th>
-                    <th scope="col">{t('warninglists.type')}</th>
-                    <th scope="col">{t('warninglists.entries')}</th>
-                    <th scope="col">{t('warninglists.imported')}</th>
-                    <th scope="col">{t('warninglists.enabled')}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t('search.columns.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={items()}>
-                    {(list) => (
-                      <>
-                        <tr data-testid="warninglist-row" data-id={list.id}>
-                          <td>
-                            <span dir="auto" class="strong">{list.name}</span>
-                            <Show when={list.description}>
-                              <p class="muted clamp-2" dir="auto">{list.description}</p>
-                            </Show>
-                          </td>
-                          <td>{tryT(`warninglists.types.${list.listType}`) ?? list.listType}</td>
-                          <td class="num">{new Intl.NumberFormat(intlLocale()).format(list.entryCount)}</td>
-                          <td class="nowrap">
-                            <When at={list.importedAt} />
-                          </td>
-                          <td>
-                            <label class="switch">
-                              <input
-                                type="checkbox"
-                                role="switch"
-                                data-testid="warninglist-toggle"
-                                checked={list.enabled}
-                                disabled={busy()}
-                                aria-label={t('warninglists.toggle', { name: list.name })}
-                                onChange={(e) => void toggle(list, e.currentTarget.checked)}
-                              />
-                              <span class="switch-track" aria-hidden="true" />
-                            </label>
-                          </td>
-                          <td class="cell-action">
-                            <button
-                              type="button"
-                              class="btn btn-ghost btn-sm"
-                              data-testid="warninglist-delete"
-                              aria-label={t('warninglists.deleteLabel', { name: list.name })}
-                              onClick={() => setConfirming(list.id)}
-                            >
-                              <IconTrash size={16} />
-                              {t('warninglists.delete')}
-                            </button>
-                          </td>
-                        </tr>
-                        <Show when={confirming() === list.id}>
-                          <tr class="confirm-row">
-                            <td colSpan={6}>
-                              <ConfirmBar
-                                message={t('warninglists.deleteConfirm', { name: isolate(list.name) })}
-                                confirmLabel={t('warninglists.confirmDelete')}
-                                cancelLabel={t('warninglists.cancel')}
-                                testId="warninglist-confirm-delete"
-                                busy={busy()}
-                                onConfirm={() => void remove(list)}
-                                onCancel={() => setConfirming(undefined)}
-                              />
-                            </td>
-                          </tr>
-                        </Show>
-                      </>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <div class="table-wrap">
+            <table class="table" data-testid="warninglist-table">
+              <TableHead
+                actions
+                columns={[
+                  t('warninglists.name'),
+                  t('warninglists.type'),
+                  t('warninglists.entries'),
+                  t('warninglists.imported'),
+                  t('warninglists.enabled'),
+                ]}
+              />
+              <tbody>
+                <For each={items()}>
+                  {(list) => (
+                    <>
+                      <tr data-testid="warninglist-row" data-id={list.id}>
+                        <td>
+                          <span dir="auto" class="strong">{list.name}</span>
+                          <Show when={list.description}>
+                            <p class="muted clamp-2" dir="auto">{list.description}</p>
+                          </Show>
+                        </td>
+                        <td>{tryT(`warninglists.types.${list.listType}`) ?? list.listType}</td>
+                        <td class="num">{new Intl.NumberFormat(intlLocale()).format(list.entryCount)}</td>
+                        <td class="nowrap">
+                          <When at={list.importedAt} />
+                        </td>
+                        <td>
+                          <RowSwitch
+                            testId="warninglist-toggle"
+                            checked={list.enabled}
+                            disabled={busy()}
+                            label={t('warninglists.toggle', { name: list.name })}
+                            onChange={(on) => void toggle(list, on)}
+                          />
+                        </td>
+                        <td class="cell-action">
+                          <RowButton
+                            icon={IconTrash}
+                            testId="warninglist-delete"
+                            label={t('warninglists.deleteLabel', { name: list.name })}
+                            text={t('warninglists.delete')}
+                            onClick={() => setConfirming(list.id)}
+                          />
+                        </td>
+                      </tr>
+                      <Show when={confirming() === list.id}>
+                        <ConfirmRow
+                          columns={6}
+                          message={t('warninglists.deleteConfirm', { name: isolate(list.name) })}
+                          confirmLabel={t('warninglists.confirmDelete')}
+                          cancelLabel={t('warninglists.cancel')}
+                          testId="warninglist-confirm-delete"
+                          busy={busy()}
+                          onConfirm={() => void remove(list)}
+                          onCancel={() => setConfirming(undefined)}
+                        />
+                      </Show>
+                    </>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
         )}
-      </Show>
+      </ResourceList>
     </section>
   )
 }

@@ -1,18 +1,20 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { AllowlistEntry, AllowlistKind } from '../api/client'
-import { ConfirmBar } from '../components/ConfirmBar'
 import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconPlus, IconShield, IconTrash } from '../components/Icons'
 import { IocValue, ShortDate } from '../components/IocBits'
-import { Loading } from '../components/Loading'
+import { AdminOnly, PageHeader } from '../components/PageHeader'
+import { ResourceList } from '../components/ResourceList'
 import { Select } from '../components/Select'
+import { ConfirmRow, RowButton, TableHead } from '../components/TableParts'
 import { WarninglistsCard } from '../components/WarninglistsCard'
 import { addAllowlistEntry, deleteAllowlistEntry, listAllowlist } from '../data/allowlist'
 import { user } from '../data/session'
 import { t } from '../i18n'
 import { errorMessage, formErrors } from '../i18n/errors'
 import { isolate } from '../i18n/format'
+import { useAction } from '../lib/action'
 import { isAdmin } from '../lib/permissions'
 import { usePageTitle } from '../lib/title'
 
@@ -22,26 +24,15 @@ export default function AllowlistPage() {
   usePageTitle(() => t('allowlist.title'))
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconShield size={22} />
-        </span>
-        <div>
-          <h1>{t('allowlist.title')}</h1>
-          <p class="muted">{t('allowlist.subtitle')}</p>
-        </div>
-      </header>
-      <Show
-        when={isAdmin(user())}
-        fallback={
-          <div class="alert alert-error" role="alert" data-testid="admin-only">
-            {t('allowlist.adminOnly')}
-          </div>
-        }
-      >
+      <PageHeader
+        icon={IconShield}
+        title={t('allowlist.title')}
+        subtitle={t('allowlist.subtitle')}
+      />
+      <AdminOnly when={isAdmin(user())} message={t('allowlist.adminOnly')}>
         <AllowlistSection />
         <WarninglistsCard />
-      </Show>
+      </AdminOnly>
     </div>
   )
 }
@@ -61,20 +52,17 @@ function AllowlistSection() {
       <section class="card glass" aria-labelledby="allowlist-entries-title">
         <h2 id="allowlist-entries-title">{t('allowlist.entries')}</h2>
         <SuccessNote message={flash()} />
-        <FormError message={entries.error ? errorMessage(entries.error) : undefined} />
-        <Show when={entries()} fallback={<Show when={!entries.error}><Loading /></Show>}>
+        <ResourceList resource={entries} empty={t('allowlist.empty')}>
           {(items) => (
-            <Show when={items().length} fallback={<p class="empty-state">{t('allowlist.empty')}</p>}>
-              <AllowlistTable
-                items={items()}
-                onRemoved={() => {
-                  setFlash(t('allowlist.removed'))
-                  void refetch()
-                }}
-              />
-            </Show>
+            <AllowlistTable
+              items={items()}
+              onRemoved={() => {
+                setFlash(t('allowlist.removed'))
+                void refetch()
+              }}
+            />
           )}
-        </Show>
+        </ResourceList>
       </section>
     </>
   )
@@ -82,40 +70,29 @@ function AllowlistSection() {
 
 function AllowlistTable(props: { items: AllowlistEntry[]; onRemoved: () => void }) {
   const [confirming, setConfirming] = createSignal<number>()
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
-  const remove = async (id: number) => {
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    try {
+  const { busy, error, run } = useAction()
+  const remove = (id: number) =>
+    run(async () => {
       await deleteAllowlistEntry(id)
       setConfirming(undefined)
       props.onRemoved()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
   return (
     <>
       <FormError message={error() ? errorMessage(error()) : undefined} />
       <div class="table-wrap">
         <table class="table" data-testid="allowlist-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('allowlist.kind')}</th>
-              <th scope="col">{t('allowlist.value')}</th>
-              <th scope="col">{t('allowlist.reason')}</th>
-              <th scope="col">{t('allowlist.who')}</th>
-              <th scope="col">{t('allowlist.when')}</th>
-              <th scope="col">{t('allowlist.matches')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('search.columns.actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            actions
+            columns={[
+              t('allowlist.kind'),
+              t('allowlist.value'),
+              t('allowlist.reason'),
+              t('allowlist.who'),
+              t('allowlist.when'),
+              t('allowlist.matches'),
+            ]}
+          />
           <tbody>
             <For each={props.items}>
               {(entry) => (
@@ -136,32 +113,26 @@ function AllowlistTable(props: { items: AllowlistEntry[]; onRemoved: () => void 
                       {entry.matches}
                     </td>
                     <td class="cell-action">
-                      <button
-                        type="button"
-                        class="btn btn-ghost btn-sm"
-                        data-testid="allowlist-delete"
-                        aria-label={t('allowlist.deleteLabel', { value: entry.value })}
+                      <RowButton
+                        icon={IconTrash}
+                        testId="allowlist-delete"
+                        label={t('allowlist.deleteLabel', { value: entry.value })}
+                        text={t('allowlist.delete')}
                         onClick={() => setConfirming(entry.id)}
-                      >
-                        <IconTrash size={16} />
-                        {t('allowlist.delete')}
-                      </button>
+                      />
                     </td>
                   </tr>
                   <Show when={confirming() === entry.id}>
-                    <tr class="confirm-row">
-                      <td colSpan={7}>
-                        <ConfirmBar
-                          message={t('allowlist.deleteConfirm', { value: isolate(entry.value) })}
-                          confirmLabel={t('allowlist.confirmDelete')}
-                          cancelLabel={t('allowlist.cancel')}
-                          testId="allowlist-confirm-delete"
-                          busy={busy()}
-                          onConfirm={() => void remove(entry.id)}
-                          onCancel={() => setConfirming(undefined)}
-                        />
-                      </td>
-                    </tr>
+                    <ConfirmRow
+                      columns={7}
+                      message={t('allowlist.deleteConfirm', { value: isolate(entry.value) })}
+                      confirmLabel={t('allowlist.confirmDelete')}
+                      cancelLabel={t('allowlist.cancel')}
+                      testId="allowlist-confirm-delete"
+                      busy={busy()}
+                      onConfirm={() => void remove(entry.id)}
+                      onCancel={() => setConfirming(undefined)}
+                    />
                   </Show>
                 </>
               )}
@@ -177,26 +148,17 @@ function AddEntryForm(props: { onAdded: () => void; onEdit: () => void }) {
   const [kind, setKind] = createSignal<AllowlistKind>('exact')
   const [value, setValue] = createSignal('')
   const [reason, setReason] = createSignal('')
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
+  const { busy, error, run } = useAction(() => props.onEdit())
   const errors = () => (error() === undefined ? undefined : formErrors(error(), ['kind', 'value', 'reason']))
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault()
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    props.onEdit()
-    try {
+    void run(async () => {
       await addAllowlistEntry({ kind: kind(), value: value().trim(), reason: reason().trim() })
       setValue('')
       setReason('')
       props.onAdded()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

@@ -6,7 +6,7 @@ import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconArrowStart, IconDownload, IconFlag, IconLinkOff, IconSearch, IconTrash } from '../components/Icons'
 import { IocDrawer } from '../components/IocDrawer'
-import { IocTable } from '../components/IocTable'
+import { IocTable, LoadMore } from '../components/IocTable'
 import { TextArea } from '../components/TextArea'
 import { campaignExportUrl, deleteCampaign, getCampaign, patchCampaign, unlinkCampaignIoc } from '../data/campaigns'
 import { useIocList } from '../data/iocs'
@@ -14,6 +14,7 @@ import { user } from '../data/session'
 import { t } from '../i18n'
 import { errorMessage, formErrors } from '../i18n/errors'
 import { isolate } from '../i18n/format'
+import { useAction } from '../lib/action'
 import { canWrite, isAdmin } from '../lib/permissions'
 import { usePageTitle } from '../lib/title'
 
@@ -26,9 +27,8 @@ export default function CampaignPage() {
   const list = useIocList(() => ({ campaign: String(id()), status: 'live', sort: 'newest' }))
   const [openId, setOpenId] = createSignal<number>()
   const [flash, setFlash] = createSignal<string>()
-  const [error, setError] = createSignal<unknown>()
   const [confirmDelete, setConfirmDelete] = createSignal(false)
-  const [busy, setBusy] = createSignal(false)
+  const { busy, error, setError, run } = useAction()
 
   const unlink = async (iocId: number) => {
     setError(undefined)
@@ -43,19 +43,11 @@ export default function CampaignPage() {
     }
   }
 
-  const remove = async () => {
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    try {
+  const remove = () =>
+    run(async () => {
       await deleteCampaign(id())
       navigate('/campaigns', { replace: true })
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   return (
     <div class="page page-wide">
@@ -138,13 +130,7 @@ export default function CampaignPage() {
                 <Show when={list.loaded() && !list.items().length && !list.error()}>
                   <p class="empty-state">{t('campaigns.noIocs')}</p>
                 </Show>
-                <Show when={list.hasMore()}>
-                  <div class="load-more">
-                    <button type="button" class="btn btn-secondary" data-testid="load-more" disabled={list.loading()} onClick={list.loadMore}>
-                      {list.loading() ? t('search.loadingMore') : t('search.loadMore')}
-                    </button>
-                  </div>
-                </Show>
+                <LoadMore list={list} />
               </section>
             </>
           )}
@@ -169,8 +155,7 @@ export default function CampaignPage() {
 function CampaignDetails(props: { campaign: Campaign; onSaved: (c: Campaign) => void }) {
   const [name, setName] = createSignal('')
   const [description, setDescription] = createSignal('')
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
+  const { busy, error, run } = useAction()
   const errors = () => (error() === undefined ? undefined : formErrors(error(), ['name', 'description']))
   createEffect(
     on(
@@ -182,22 +167,14 @@ function CampaignDetails(props: { campaign: Campaign; onSaved: (c: Campaign) => 
     ),
   )
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault()
     if (busy()) return
     const patch: { name?: string; description?: string } = {}
     if (name().trim() !== props.campaign.name) patch.name = name().trim()
     if (description() !== props.campaign.description) patch.description = description()
     if (!Object.keys(patch).length) return
-    setBusy(true)
-    setError(undefined)
-    try {
-      props.onSaved((await patchCampaign(props.campaign.id, patch)).campaign)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    void run(async () => props.onSaved((await patchCampaign(props.campaign.id, patch)).campaign))
   }
 
   return (

@@ -4,12 +4,15 @@ import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconFlag, IconPlus } from '../components/Icons'
 import { When } from '../components/IocBits'
-import { Loading } from '../components/Loading'
+import { PageHeader } from '../components/PageHeader'
+import { ResourceList } from '../components/ResourceList'
+import { TableHead } from '../components/TableParts'
 import { TextArea } from '../components/TextArea'
 import { createCampaign, useCampaigns } from '../data/campaigns'
 import { user } from '../data/session'
 import { t } from '../i18n'
-import { errorMessage, formErrors } from '../i18n/errors'
+import { formErrors } from '../i18n/errors'
+import { useAction } from '../lib/action'
 import { canWrite } from '../lib/permissions'
 import { usePageTitle } from '../lib/title'
 
@@ -18,58 +21,43 @@ export default function CampaignsPage() {
   const campaigns = useCampaigns()
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconFlag size={22} />
-        </span>
-        <div>
-          <h1>{t('campaigns.title')}</h1>
-          <p class="muted">{t('campaigns.subtitle')}</p>
-        </div>
-      </header>
+      <PageHeader icon={IconFlag} title={t('campaigns.title')} subtitle={t('campaigns.subtitle')} />
       <div class="campaigns-grid" classList={{ single: !canWrite(user()) }}>
         <section class="card glass" aria-labelledby="campaign-list-title">
           <h2 id="campaign-list-title">{t('campaigns.list')}</h2>
-          <FormError message={campaigns.list.error ? errorMessage(campaigns.list.error) : undefined} />
-          <Show when={campaigns.list()} fallback={<Show when={!campaigns.list.error}><Loading /></Show>}>
+          <ResourceList resource={campaigns.list} empty={t('campaigns.empty')}>
             {(items) => (
-              <Show when={items().length} fallback={<p class="empty-state">{t('campaigns.empty')}</p>}>
-                <div class="table-wrap">
-                  <table class="table" data-testid="campaign-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('campaigns.name')}</th>
-                        <th scope="col">{t('campaigns.iocs')}</th>
-                        <th scope="col">{t('campaigns.createdAt')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={items()}>
-                        {(c) => (
-                          <tr data-testid="campaign-row" data-id={c.id}>
-                            <td>
-                              <A href={`/campaigns/${c.id}`} class="strong-link">
-                                {c.name}
-                              </A>
-                              <Show when={c.description}>
-                                <p class="muted clamp-2" dir="auto">{c.description}</p>
-                              </Show>
-                            </td>
-                            <td class="nowrap" data-testid="campaign-count">
-                              {t('campaigns.counts', { active: c.activeCount, total: c.iocCount })}
-                            </td>
-                            <td class="nowrap">
-                              <When at={c.createdAt} />
-                            </td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
-              </Show>
+              <div class="table-wrap">
+                <table class="table" data-testid="campaign-table">
+                  <TableHead
+                    columns={[t('campaigns.name'), t('campaigns.iocs'), t('campaigns.createdAt')]}
+                  />
+                  <tbody>
+                    <For each={items()}>
+                      {(c) => (
+                        <tr data-testid="campaign-row" data-id={c.id}>
+                          <td>
+                            <A href={`/campaigns/${c.id}`} class="strong-link">
+                              {c.name}
+                            </A>
+                            <Show when={c.description}>
+                              <p class="muted clamp-2" dir="auto">{c.description}</p>
+                            </Show>
+                          </td>
+                          <td class="nowrap" data-testid="campaign-count">
+                            {t('campaigns.counts', { active: c.activeCount, total: c.iocCount })}
+                          </td>
+                          <td class="nowrap">
+                            <When at={c.createdAt} />
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
             )}
-          </Show>
+          </ResourceList>
         </section>
         <Show when={canWrite(user())}>
           <CreateCampaign onCreated={() => void campaigns.refetch()} />
@@ -82,29 +70,20 @@ export default function CampaignsPage() {
 function CreateCampaign(props: { onCreated: () => void }) {
   const [name, setName] = createSignal('')
   const [description, setDescription] = createSignal('')
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
   const [done, setDone] = createSignal(false)
+  const { busy, error, run } = useAction(() => setDone(false))
   const errors = () => (error() === undefined ? undefined : formErrors(error(), ['name', 'description']))
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault()
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    setDone(false)
-    try {
+    void run(async () => {
       const input = { name: name().trim(), ...(description().trim() ? { description: description() } : {}) }
       await createCampaign(input)
       setName('')
       setDescription('')
       setDone(true)
       props.onCreated()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

@@ -4,6 +4,7 @@ import { MIN_PASSWORD_LENGTH } from '../../../schema/contracts/auth'
 import { PasswordField } from '../components/Field'
 import { FormError } from '../components/FormError'
 import { IconKey } from '../components/Icons'
+import { PageHeader } from '../components/PageHeader'
 import { changePassword, user } from '../data/session'
 import { t } from '../i18n'
 import { formErrors } from '../i18n/errors'
@@ -53,15 +54,11 @@ export default function ChangePasswordPage() {
 
   return (
     <div class="page page-narrow">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconKey size={22} />
-        </span>
-        <div>
-          <h1>{forced() ? t('changePassword.forcedTitle') : t('changePassword.title')}</h1>
-          <p class="muted">{forced() ? t('changePassword.forced') : t('changePassword.intro')}</p>
-        </div>
-      </header>
+      <PageHeader
+        icon={IconKey}
+        title={forced() ? t('changePassword.forcedTitle') : t('changePassword.title')}
+        subtitle={forced() ? t('changePassword.forced') : t('changePassword.intro')}
+      />
       <form class="card glass form" onSubmit={submit} novalidate>
         <FormError message={server()?.form} />
         <PasswordField

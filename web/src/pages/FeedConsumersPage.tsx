@@ -2,11 +2,12 @@ import { A } from '@solidjs/router'
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { FieldIssue } from '../../../schema/contracts/common'
 import { ApiFailure, type FeedConsumer } from '../api/client'
-import { ConfirmBar } from '../components/ConfirmBar'
 import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconAlert, IconCheck, IconCopy, IconEdit, IconKey, IconPlus, IconRotate, IconRouter, IconTrash } from '../components/Icons'
-import { Loading } from '../components/Loading'
+import { AdminOnly, PageHeader } from '../components/PageHeader'
+import { ResourceList } from '../components/ResourceList'
+import { ConfirmRow, RowButton, RowPanel, RowSwitch, TableHead } from '../components/TableParts'
 import { TextArea } from '../components/TextArea'
 import {
   createFeedConsumer,
@@ -20,6 +21,7 @@ import { user } from '../data/session'
 import { t } from '../i18n'
 import { errorMessage, type FormErrors, fieldLabel, fieldMessage } from '../i18n/errors'
 import { formatDateTime, formatRelative, isolate } from '../i18n/format'
+import { useAction } from '../lib/action'
 import { copyText, isStale, joinList, splitList, statusTone } from '../lib/feeds'
 import { isAdmin } from '../lib/permissions'
 import { usePageTitle } from '../lib/title'
@@ -94,25 +96,14 @@ export default function FeedConsumersPage() {
   usePageTitle(() => t('feedConsumers.title'))
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconRouter size={22} />
-        </span>
-        <div>
-          <h1>{t('feedConsumers.title')}</h1>
-          <p class="muted">{t('feedConsumers.subtitle')}</p>
-        </div>
-      </header>
-      <Show
-        when={isAdmin(user())}
-        fallback={
-          <div class="alert alert-error" role="alert" data-testid="admin-only">
-            {t('feedConsumers.adminOnly')}
-          </div>
-        }
-      >
+      <PageHeader
+        icon={IconRouter}
+        title={t('feedConsumers.title')}
+        subtitle={t('feedConsumers.subtitle')}
+      />
+      <AdminOnly when={isAdmin(user())} message={t('feedConsumers.adminOnly')}>
         <ConsumersSection />
-      </Show>
+      </AdminOnly>
     </div>
   )
 }
@@ -171,31 +162,28 @@ function ConsumersSection() {
       <section class="card glass" aria-labelledby="consumers-title">
         <h2 id="consumers-title">{t('feedConsumers.list')}</h2>
         <SuccessNote message={flash()} />
-        <FormError message={consumers.error ? errorMessage(consumers.error) : undefined} />
-        <Show when={consumers()} fallback={<Show when={!consumers.error}><Loading /></Show>}>
+        <ResourceList resource={consumers} empty={t('feedConsumers.empty')}>
           {(items) => (
-            <Show when={items().length} fallback={<p class="empty-state">{t('feedConsumers.empty')}</p>}>
-              <ConsumerTable
-                items={items()}
-                now={now()}
-                graceHours={catalogue()?.settings.tokenGraceHours ?? 24}
-                onChanged={(c, message) => {
-                  replace(c)
-                  setFlash(message)
-                }}
-                onRotated={(consumer, token) => {
-                  replace(consumer)
-                  showToken({ consumer, token, rotated: true })
-                }}
-                onDeleted={(c) => {
-                  mutate((old) => old?.filter((x) => x.id !== c.id))
-                  if (shown()?.consumer.id === c.id) setShown(undefined)
-                  setFlash(t('feedConsumers.deleted', { name: isolate(c.name) }))
-                }}
-              />
-            </Show>
+            <ConsumerTable
+              items={items()}
+              now={now()}
+              graceHours={catalogue()?.settings.tokenGraceHours ?? 24}
+              onChanged={(c, message) => {
+                replace(c)
+                setFlash(message)
+              }}
+              onRotated={(consumer, token) => {
+                replace(consumer)
+                showToken({ consumer, token, rotated: true })
+              }}
+              onDeleted={(c) => {
+                mutate((old) => old?.filter((x) => x.id !== c.id))
+                if (shown()?.consumer.id === c.id) setShown(undefined)
+                setFlash(t('feedConsumers.deleted', { name: isolate(c.name) }))
+              }}
+            />
           )}
-        </Show>
+        </ResourceList>
       </section>
     </>
   )
@@ -383,27 +371,13 @@ function ConsumerTable(props: {
   onDeleted: (c: FeedConsumer) => void
 }) {
   const [pending, setPending] = createSignal<Pending>()
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
+  const { busy, error, setError, run } = useAction()
   const open = (id: number, action: Pending['action']) => {
     setError(undefined)
     setPending({ id, action })
   }
   const isOpen = (id: number, action: Pending['action']) =>
     pending()?.id === id && pending()?.action === action
-
-  async function run(action: () => Promise<void>) {
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    try {
-      await action()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
 
   const toggle = (c: FeedConsumer, active: boolean, input: HTMLInputElement) =>
     run(async () => {
@@ -439,20 +413,18 @@ function ConsumerTable(props: {
       <FormError message={error() ? errorMessage(error()) : undefined} testId="consumer-table-error" />
       <div class="table-wrap consumer-table-wrap">
         <table class="table consumer-table" data-testid="consumer-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('feedConsumers.columns.name')}</th>
-              <th scope="col">{t('feedConsumers.columns.token')}</th>
-              <th scope="col">{t('feedConsumers.columns.feeds')}</th>
-              <th scope="col">{t('feedConsumers.columns.sources')}</th>
-              <th scope="col">{t('feedConsumers.columns.active')}</th>
-              <th scope="col">{t('feedConsumers.columns.lastPoll')}</th>
-              <th scope="col">{t('feedConsumers.columns.lastStatus')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('search.columns.actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            actions
+            columns={[
+              t('feedConsumers.columns.name'),
+              t('feedConsumers.columns.token'),
+              t('feedConsumers.columns.feeds'),
+              t('feedConsumers.columns.sources'),
+              t('feedConsumers.columns.active'),
+              t('feedConsumers.columns.lastPoll'),
+              t('feedConsumers.columns.lastStatus'),
+            ]}
+          />
           <tbody>
             <For each={props.items}>
               {(c) => {
@@ -503,18 +475,13 @@ function ConsumerTable(props: {
                         <PatternList items={c.allowedSources} empty={t('feedConsumers.anySource')} />
                       </td>
                       <td>
-                        <label class="switch">
-                          <input
-                            type="checkbox"
-                            role="switch"
-                            data-testid="consumer-active"
-                            checked={c.active}
-                            disabled={busy()}
-                            aria-label={t('feedConsumers.activeLabel', { name: c.name })}
-                            onChange={(e) => void toggle(c, e.currentTarget.checked, e.currentTarget)}
-                          />
-                          <span class="switch-track" aria-hidden="true" />
-                        </label>
+                        <RowSwitch
+                          testId="consumer-active"
+                          checked={c.active}
+                          disabled={busy()}
+                          label={t('feedConsumers.activeLabel', { name: c.name })}
+                          onChange={(on, input) => void toggle(c, on, input)}
+                        />
                       </td>
                       <td class="consumer-poll">
                         <div class="nowrap" data-testid="consumer-last-poll">
@@ -560,90 +527,69 @@ function ConsumerTable(props: {
                       </td>
                       <td class="cell-action">
                         <div class="row-actions">
-                          <button
-                            type="button"
-                            class="btn btn-ghost btn-sm"
-                            data-testid="consumer-edit"
-                            aria-label={t('feedConsumers.editLabel', { name: c.name })}
-                            aria-expanded={isOpen(c.id, 'edit')}
+                          <RowButton
+                            icon={IconEdit}
+                            testId="consumer-edit"
+                            label={t('feedConsumers.editLabel', { name: c.name })}
+                            text={t('feedConsumers.edit')}
+                            expanded={isOpen(c.id, 'edit')}
                             onClick={() => (isOpen(c.id, 'edit') ? setPending(undefined) : open(c.id, 'edit'))}
-                          >
-                            <IconEdit size={16} />
-                            {t('feedConsumers.edit')}
-                          </button>
-                          <button
-                            type="button"
-                            class="btn btn-ghost btn-sm"
-                            data-testid="consumer-rotate"
-                            aria-label={t('feedConsumers.rotateLabel', { name: c.name })}
+                          />
+                          <RowButton
+                            icon={IconRotate}
+                            testId="consumer-rotate"
+                            label={t('feedConsumers.rotateLabel', { name: c.name })}
+                            text={t('feedConsumers.rotate')}
                             onClick={() => open(c.id, 'rotate')}
-                          >
-                            <IconRotate size={16} />
-                            {t('feedConsumers.rotate')}
-                          </button>
-                          <button
-                            type="button"
-                            class="btn btn-ghost btn-sm"
-                            data-testid="consumer-delete"
-                            aria-label={t('feedConsumers.deleteLabel', { name: c.name })}
+                          />
+                          <RowButton
+                            icon={IconTrash}
+                            testId="consumer-delete"
+                            label={t('feedConsumers.deleteLabel', { name: c.name })}
+                            text={t('feedConsumers.delete')}
                             onClick={() => open(c.id, 'delete')}
-                          >
-                            <IconTrash size={16} />
-                            {t('feedConsumers.delete')}
-                          </button>
+                          />
                         </div>
                       </td>
                     </tr>
                     <Show when={isOpen(c.id, 'rotate')}>
-                      <tr class="confirm-row">
-                        <td colSpan={COLUMNS}>
-                          <div class="row-panel">
-                          <ConfirmBar
-                            message={t('feedConsumers.rotateConfirm', { name: name(), hours: props.graceHours })}
-                            confirmLabel={t('feedConsumers.confirmRotate')}
-                            cancelLabel={t('feedConsumers.cancel')}
-                            testId="consumer-confirm-rotate"
-                            danger={false}
-                            busy={busy()}
-                            onConfirm={() => void rotate(c)}
-                            onCancel={() => setPending(undefined)}
-                          />
-                          </div>
-                        </td>
-                      </tr>
+                      <ConfirmRow
+                        columns={COLUMNS}
+                        panel
+                        message={t('feedConsumers.rotateConfirm', { name: name(), hours: props.graceHours })}
+                        confirmLabel={t('feedConsumers.confirmRotate')}
+                        cancelLabel={t('feedConsumers.cancel')}
+                        testId="consumer-confirm-rotate"
+                        danger={false}
+                        busy={busy()}
+                        onConfirm={() => void rotate(c)}
+                        onCancel={() => setPending(undefined)}
+                      />
                     </Show>
                     <Show when={isOpen(c.id, 'delete')}>
-                      <tr class="confirm-row">
-                        <td colSpan={COLUMNS}>
-                          <div class="row-panel">
-                          <ConfirmBar
-                            message={t('feedConsumers.deleteConfirm', { name: name() })}
-                            confirmLabel={t('feedConsumers.confirmDelete')}
-                            cancelLabel={t('feedConsumers.cancel')}
-                            testId="consumer-confirm-delete"
-                            busy={busy()}
-                            onConfirm={() => void remove(c)}
-                            onCancel={() => setPending(undefined)}
-                          />
-                          </div>
-                        </td>
-                      </tr>
+                      <ConfirmRow
+                        columns={COLUMNS}
+                        panel
+                        message={t('feedConsumers.deleteConfirm', { name: name() })}
+                        confirmLabel={t('feedConsumers.confirmDelete')}
+                        cancelLabel={t('feedConsumers.cancel')}
+                        testId="consumer-confirm-delete"
+                        busy={busy()}
+                        onConfirm={() => void remove(c)}
+                        onCancel={() => setPending(undefined)}
+                      />
                     </Show>
                     <Show when={isOpen(c.id, 'edit')}>
-                      <tr class="confirm-row">
-                        <td colSpan={COLUMNS}>
-                          <div class="row-panel">
-                          <EditForm
-                            consumer={c}
-                            onCancel={() => setPending(undefined)}
-                            onSaved={(next) => {
-                              setPending(undefined)
-                              props.onChanged(next, t('feedConsumers.saved', { name: isolate(next.name) }))
-                            }}
-                          />
-                          </div>
-                        </td>
-                      </tr>
+                      <RowPanel columns={COLUMNS} panel>
+                        <EditForm
+                          consumer={c}
+                          onCancel={() => setPending(undefined)}
+                          onSaved={(next) => {
+                            setPending(undefined)
+                            props.onChanged(next, t('feedConsumers.saved', { name: isolate(next.name) }))
+                          }}
+                        />
+                      </RowPanel>
                     </Show>
                   </>
                 )

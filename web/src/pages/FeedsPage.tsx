@@ -6,6 +6,7 @@ import { TextArea } from '../components/TextArea'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconCheck, IconCopy, IconRouter, IconRss } from '../components/Icons'
 import { Loading } from '../components/Loading'
+import { PageHeader } from '../components/PageHeader'
 import { Select } from '../components/Select'
 import { feedCatalogue, patchFeedSettings } from '../data/feeds'
 import { user } from '../data/session'
@@ -27,15 +28,7 @@ export default function FeedsPage() {
 
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconRss size={22} />
-        </span>
-        <div>
-          <h1>{t('feeds.title')}</h1>
-          <p class="muted">{t('feeds.subtitle')}</p>
-        </div>
-      </header>
+      <PageHeader icon={IconRss} title={t('feeds.title')} subtitle={t('feeds.subtitle')} />
       <FormError message={catalogue.error ? errorMessage(catalogue.error) : undefined} />
       <Show when={catalogue()} fallback={<Show when={!catalogue.error}><Loading /></Show>}>
         {(data) => (

@@ -5,10 +5,12 @@ import { AvatarEditor } from '../components/AvatarEditor'
 import { AccountCard } from '../components/AccountCard'
 import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
+import { PageHeader } from '../components/PageHeader'
 import { Select } from '../components/Select'
 import { saveProfile, user } from '../data/session'
 import { t } from '../i18n'
 import { formErrors } from '../i18n/errors'
+import { useAction } from '../lib/action'
 import { usePageTitle } from '../lib/title'
 
 const FIELDS = ['displayName', 'email', 'roleDescription', 'locale', 'theme'] as const
@@ -30,12 +32,7 @@ export default function ProfilePage() {
     <Show when={user()}>
       {(me) => (
         <div class="page">
-          <header class="page-header">
-            <div>
-              <h1>{t('profile.title')}</h1>
-              <p class="muted">{t('profile.subtitle')}</p>
-            </div>
-          </header>
+          <PageHeader title={t('profile.title')} subtitle={t('profile.subtitle')} />
           <SuccessNote message={flash() && flashText[flash()!]()} />
           <div class="profile-grid">
             <div class="stack">
@@ -62,28 +59,20 @@ function ProfileForm(props: { user: Me; onSaved: () => void; onEdit: () => void 
     locale: initial.locale,
     theme: initial.theme,
   })
-  const [busy, setBusy] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
+  const { busy, error, run } = useAction()
   const errors = () => (error() === undefined ? undefined : formErrors(error(), [...FIELDS]))
   const set = <K extends keyof ProfileInput>(key: K) => (value: string) => {
     setForm((f) => ({ ...f, [key]: value }))
     props.onEdit()
   }
 
-  const submit = async (event: SubmitEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault()
-    if (busy()) return
-    setBusy(true)
-    setError(undefined)
-    try {
+    void run(async () => {
       const f = form()
       await saveProfile({ ...f, displayName: f.displayName.trim(), email: f.email.trim() })
       props.onSaved()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

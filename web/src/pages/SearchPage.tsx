@@ -5,8 +5,9 @@ import { FormError } from '../components/FormError'
 import { IconCopy, IconSearch } from '../components/Icons'
 import { IocDrawer } from '../components/IocDrawer'
 import { endOfDayIso, startOfDayIso } from '../components/IocBits'
-import { IocTable } from '../components/IocTable'
+import { IocTable, LoadMore } from '../components/IocTable'
 import { Loading } from '../components/Loading'
+import { PageHeader } from '../components/PageHeader'
 import { DEFAULT_FILTERS, FILTER_KEYS, type Filters, SearchFilters } from '../components/SearchFilters'
 import { useCampaigns } from '../data/campaigns'
 import { useIocList } from '../data/iocs'
@@ -73,15 +74,7 @@ export default function SearchPage() {
 
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconSearch size={22} />
-        </span>
-        <div>
-          <h1>{t('search.title')}</h1>
-          <p class="muted">{t('search.subtitle')}</p>
-        </div>
-      </header>
+      <PageHeader icon={IconSearch} title={t('search.title')} subtitle={t('search.subtitle')} />
       <SearchFilters value={filters()} campaigns={campaigns.list() ?? []} onApply={apply} />
       <section class="card glass results-card" aria-labelledby="results-title">
         <div class="card-header">
@@ -115,13 +108,7 @@ export default function SearchPage() {
         <Show when={list.loading() && !list.items().length}>
           <Loading />
         </Show>
-        <Show when={list.hasMore()}>
-          <div class="load-more">
-            <button type="button" class="btn btn-secondary" data-testid="load-more" disabled={list.loading()} onClick={list.loadMore}>
-              {list.loading() ? t('search.loadingMore') : t('search.loadMore')}
-            </button>
-          </div>
-        </Show>
+        <LoadMore list={list} />
       </section>
       <Show when={openId()} keyed>
         {(id) => (

@@ -7,6 +7,7 @@ import { FormError } from '../components/FormError'
 import { IconPlus } from '../components/Icons'
 import { endOfDayIso, splitTags } from '../components/IocBits'
 import { IocPreview } from '../components/IocPreview'
+import { PageHeader } from '../components/PageHeader'
 import { Select } from '../components/Select'
 import { SubmitResult, type SubmitOutcome } from '../components/SubmitResult'
 import { TextArea } from '../components/TextArea'
@@ -131,15 +132,7 @@ export default function SubmitPage() {
 
   return (
     <div class="page page-wide">
-      <header class="page-header">
-        <span class="page-icon" aria-hidden="true">
-          <IconPlus size={22} />
-        </span>
-        <div>
-          <h1>{t('submit.title')}</h1>
-          <p class="muted">{t('submit.subtitle')}</p>
-        </div>
-      </header>
+      <PageHeader icon={IconPlus} title={t('submit.title')} subtitle={t('submit.subtitle')} />
       <Show when={canWrite(user())} fallback={<div class="alert alert-info">{t('submit.readOnly')}</div>}>
         <div class="submit-grid">
           <form class="card glass form" onSubmit={submit} novalidate aria-labelledby="submit-form-title">
