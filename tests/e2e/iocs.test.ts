@@ -82,6 +82,11 @@ describe.each([
     await page.waitForSelector('[data-testid=ioc-drawer]')
     await expect.poll(historyCount).toBe(1)
     await page.screenshot({ path: path.join(SHOTS, `search-drawer-${lang}.png`), fullPage: true })
+    // The export link carries the same filters and the session: it downloads this one IOC.
+    const href = await page.getAttribute('[data-testid=export-txt]', 'href')
+    expect(href).toContain(`q=${q}`)
+    const text = await page.evaluate(async (url) => (await fetch(url!)).text(), href)
+    expect(text).toBe(canonical + '\n')
   })
 
   it('edits the comment inline', async () => {

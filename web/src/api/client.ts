@@ -271,6 +271,13 @@ export function searchIocs(search: IocSearch): Promise<IocPage> {
   return call(client.api.v1.iocs.$get({ query: compact(search) as never }))
 }
 
+/** A download link for every match of a search (a plain same-origin GET carries the session). */
+export function iocExportUrl(search: IocSearch, format: 'csv' | 'json' | 'txt'): string {
+  const { limit: _limit, cursor: _cursor, ...filters } = search
+  const query = new URLSearchParams({ ...(compact(filters) as Record<string, string>), format })
+  return `/api/v1/iocs/export?${query}`
+}
+
 export function getIoc(id: number): Promise<{ ioc: Ioc }> {
   return call(client.api.v1.iocs[':id'].$get(idParam(id)))
 }

@@ -482,6 +482,8 @@ export const en = {
     sortExpiry: 'Expires soonest',
     submit: 'Search',
     reset: 'Clear filters',
+    export: 'Export {{ format }}',
+    exportHint: 'Download every match of these filters (not only the rows shown)',
     copyLink: 'Copy link',
     copied: 'Link copied.',
     shown: '{{ n }} shown',

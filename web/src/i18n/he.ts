@@ -480,6 +480,8 @@ export const he: Dict = {
     sortExpiry: 'התפוגה הקרובה קודם',
     submit: 'חיפוש',
     reset: 'ניקוי מסננים',
+    export: 'ייצוא {{ format }}',
+    exportHint: 'הורדת כל התוצאות של המסננים האלה (לא רק השורות המוצגות)',
     copyLink: 'העתקת קישור',
     copied: 'הקישור הועתק.',
     shown: 'מוצגים {{ n }}',

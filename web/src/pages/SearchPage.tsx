@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router'
-import { createMemo, createSignal, Show } from 'solid-js'
-import type { IocSearch } from '../api/client'
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import { iocExportUrl, type IocSearch } from '../api/client'
 import { FormError } from '../components/FormError'
 import { IconCopy, IconSearch } from '../components/Icons'
 import { IocDrawer } from '../components/IocDrawer'
@@ -86,10 +86,25 @@ export default function SearchPage() {
               </span>
             </Show>
           </h2>
-          <button type="button" class="btn btn-ghost btn-sm" data-testid="copy-link" onClick={() => void copyLink()}>
-            <IconCopy size={16} />
-            {copied() ? t('search.copied') : t('search.copyLink')}
-          </button>
+          <div class="card-actions">
+            <For each={['csv', 'json', 'txt'] as const}>
+              {(format) => (
+                <a
+                  class="btn btn-ghost btn-sm"
+                  data-testid={`export-${format}`}
+                  href={iocExportUrl(toApiSearch(filters()), format)}
+                  download=""
+                  title={t('search.exportHint')}
+                >
+                  {t('search.export', { format: format.toUpperCase() })}
+                </a>
+              )}
+            </For>
+            <button type="button" class="btn btn-ghost btn-sm" data-testid="copy-link" onClick={() => void copyLink()}>
+              <IconCopy size={16} />
+              {copied() ? t('search.copied') : t('search.copyLink')}
+            </button>
+          </div>
         </div>
         <FormError message={list.error() ? errorMessage(list.error()) : undefined} testId="search-error" />
         <Show when={list.items().length}>
