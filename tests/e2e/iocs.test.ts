@@ -81,6 +81,7 @@ describe.each([
     await page.click('[data-testid=ioc-row]')
     await page.waitForSelector('[data-testid=ioc-drawer]')
     await expect.poll(historyCount).toBe(1)
+    await page.waitForTimeout(400)
     await page.screenshot({ path: path.join(SHOTS, `search-drawer-${lang}.png`), fullPage: true })
     // The export link carries the same filters and the session: it downloads this one IOC.
     const href = await page.getAttribute('[data-testid=export-txt]', 'href')
