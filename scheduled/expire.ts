@@ -1,7 +1,8 @@
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm'
-import { iocHistory, iocs } from '../schema/tables'
+import { iocs } from '../schema/tables'
 import type { Db } from '../functions/env'
 import { bumpGeneration } from '../functions/repos/generation'
+import { historyForMatching } from '../functions/repos/ioc-history'
 
 /**
  * Records one `expired` history event per IOC whose expiry has passed. Feeds do not wait for it:
@@ -9,26 +10,11 @@ import { bumpGeneration } from '../functions/repos/generation'
  */
 export async function runExpire(db: Db, now: Date) {
   const nowIso = now.toISOString()
-  const due = and(isNull(iocs.deletedAt), isNotNull(iocs.expiresAt), lte(iocs.expiresAt, nowIso), eq(iocs.expiryLogged, false))
+  const due = and(isNull(iocs.deletedAt), isNotNull(iocs.expiresAt), lte(iocs.expiresAt, nowIso), eq(iocs.expiryLogged, false))!
   const pending = await db.select({ n: sql<number>`count(*)` }).from(iocs).where(due).get()
   if (!pending?.n) return { expired: 0 }
   await db.batch([
-    db.insert(iocHistory).select(
-      db
-        .select({
-          id: sql<number>`NULL`.as('id'),
-          iocId: iocs.id,
-          type: iocs.type,
-          value: iocs.value,
-          event: sql<string>`'expired'`.as('event'),
-          actorId: sql<number | null>`NULL`.as('actor_id'),
-          actor: sql<string>`'system'`.as('actor'),
-          at: sql<string>`${nowIso}`.as('at'),
-          diff: sql<string>`json_object('expiresAt', ${iocs.expiresAt})`.as('diff'),
-        })
-        .from(iocs)
-        .where(due),
-    ),
+    historyForMatching(db, due, 'expired', { id: null, username: 'system' }, sql`json_object('expiresAt', ${iocs.expiresAt})`, nowIso),
     db.update(iocs).set({ expiryLogged: true }).where(due),
     bumpGeneration(db),
   ])

@@ -3,7 +3,7 @@ import { feedAllowed } from '../domain/feed-catalogue'
 import { ipRange } from '../domain/ip-range'
 import type { AppEnv } from '../env'
 import type { ConsumerRow } from '../repos/feeds'
-import { sha256Hex } from './feed-cache'
+import { sha256Hex } from './hash'
 import { consumerByTokenHash } from './feed-context'
 
 export type FeedAccess =

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { FieldIssue } from '../../schema/contracts/common'
 import { ApiError } from './errors'
 
@@ -64,3 +64,6 @@ export function zv<T extends Target, S extends z.ZodType>(
     await next()
   }
 }
+
+/** `:id` path parameters: a positive integer. */
+export const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })

@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
-import { allowlist, iocHistory, iocs } from '../../schema/tables'
+import { allowlist, iocs } from '../../schema/tables'
 import type { Db } from '../env'
 import { bumpGeneration } from './generation'
+import { historyForMatching } from './ioc-history'
 
 export type AllowlistRow = typeof allowlist.$inferSelect
 
@@ -23,7 +24,7 @@ export async function findAllowlistMatch(db: Db, k: IocKeys): Promise<AllowlistR
   return db.select().from(allowlist).where(or(...conds)).orderBy(asc(allowlist.id)).get()
 }
 
-export async function listAllowlist(db: Db) {
+export async function listAllowlist(db: Db, where?: SQL) {
   return db
     .select({
       entry: allowlist,
@@ -31,7 +32,12 @@ export async function listAllowlist(db: Db) {
       matches: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.allowlisted_by = allowlist.id AND iocs.deleted_at IS NULL)`,
     })
     .from(allowlist)
+    .where(where)
     .orderBy(asc(allowlist.kind), asc(allowlist.value))
+}
+
+export async function findAllowlistEntry(db: Db, kind: AllowlistRow['kind'], value: string) {
+  return db.select().from(allowlist).where(and(eq(allowlist.kind, kind), eq(allowlist.value, value))).get()
 }
 
 export async function getAllowlistEntry(db: Db, id: number) {
@@ -48,25 +54,6 @@ function coveredBy(entry: Pick<AllowlistRow, 'kind' | 'value' | 'ipStart' | 'ipE
   return and(isNull(iocs.deletedAt), free, match)!
 }
 
-function historyFor(db: Db, event: 'allowlisted' | 'unallowlisted', flag: number, actor: { id: number; username: string }, diff: object) {
-  return db.insert(iocHistory).select(
-    db
-      .select({
-        id: sql<number>`NULL`.as('id'),
-        iocId: iocs.id,
-        type: iocs.type,
-        value: iocs.value,
-        event: sql<string>`${event}`.as('event'),
-        actorId: sql<number>`${actor.id}`.as('actor_id'),
-        actor: sql<string>`${actor.username}`.as('actor'),
-        at: sql<string>`${new Date().toISOString()}`.as('at'),
-        diff: sql<string>`${JSON.stringify(diff)}`.as('diff'),
-      })
-      .from(iocs)
-      .where(eq(iocs.allowlistedBy, flag)),
-  )
-}
-
 /** Adds an entry and, in the same transaction, takes every IOC it covers out of the feeds. */
 export async function addAllowlistEntry(
   db: Db,
@@ -77,7 +64,7 @@ export async function addAllowlistEntry(
   const diff = { allowlist: { id: row.id, kind: row.kind, value: row.value, reason: row.reason } }
   await db.batch([
     db.update(iocs).set({ allowlistedBy: row.id }).where(coveredBy(row)),
-    historyFor(db, 'allowlisted', row.id, actor, diff),
+    historyForMatching(db, eq(iocs.allowlistedBy, row.id), 'allowlisted', actor, diff),
     bumpGeneration(db),
   ])
   return row
@@ -95,7 +82,7 @@ export async function deleteAllowlistEntry(db: Db, entry: AllowlistRow, actor: {
     db.update(iocs).set({ allowlistedBy: marker }).where(eq(iocs.allowlistedBy, entry.id)),
     db.delete(allowlist).where(eq(allowlist.id, entry.id)),
     ...others.map((o) => db.update(iocs).set({ allowlistedBy: o.id }).where(coveredBy(o, marker))),
-    historyFor(db, 'unallowlisted', marker, actor, diff),
+    historyForMatching(db, eq(iocs.allowlistedBy, marker), 'unallowlisted', actor, diff),
     db.update(iocs).set({ allowlistedBy: null }).where(eq(iocs.allowlistedBy, marker)),
     bumpGeneration(db),
   ])

@@ -27,8 +27,8 @@ export async function updateCampaign(db: Db, id: number, patch: Partial<typeof c
   return row
 }
 
-/** Campaigns with their live and served IOC counts. */
-export async function listCampaigns(db: Db, nowIso: string) {
+/** Campaigns (all, or the one with `id`) with their live and served IOC counts. */
+export async function listCampaigns(db: Db, nowIso: string, id?: number) {
   return db
     .select({
       id: campaigns.id,
@@ -40,6 +40,7 @@ export async function listCampaigns(db: Db, nowIso: string) {
       activeCount: sql<number>`(SELECT count(*) FROM iocs WHERE iocs.campaign_id = campaigns.id AND ${servedWhere(nowIso)})`,
     })
     .from(campaigns)
+    .where(id === undefined ? undefined : eq(campaigns.id, id))
     .orderBy(asc(sql`${campaigns.name} COLLATE NOCASE`))
 }
 

@@ -1,15 +1,15 @@
+import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { z } from 'zod'
+import { allowlist } from '../../schema/tables'
 import { AllowlistInput } from '../../schema/contracts/iocs'
 import { normalizeAllowlistEntry } from '../domain/allowlist'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
-import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
+import { IdParam, zv } from '../lib/validate'
 import * as repo from '../repos/allowlist'
 
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 
 const view = (r: Awaited<ReturnType<typeof repo.listAllowlist>>[number]) => ({
   id: r.entry.id,
@@ -32,8 +32,7 @@ export const allowlistRoutes = new Hono<AppEnv>()
         fields: [{ field: 'value', reason: norm.reason, code: 'invalid_entry' }],
       })
     }
-    const all = await repo.listAllowlist(c.var.db)
-    if (all.some((r) => r.entry.kind === norm.kind && r.entry.value === norm.value)) {
+    if (await repo.findAllowlistEntry(c.var.db, norm.kind, norm.value)) {
       throw new ApiError(409, 'duplicate', `value: ${norm.value} is already on the allowlist`, {
         fields: [{ field: 'value', reason: 'already on the allowlist', code: 'duplicate' }],
       })
@@ -44,8 +43,8 @@ export const allowlistRoutes = new Hono<AppEnv>()
       { kind: norm.kind, value: norm.value, ipStart: norm.ipStart ?? null, ipEnd: norm.ipEnd ?? null, reason: input.reason, createdBy: actor.id },
       actor,
     )
-    await addAudit(c.var.db, { action: 'allowlist.add', outcome: 'success', actor: actor.username, actorId: actor.id, sourceIp: c.var.clientIp, target: `${row.kind}:${row.value}`, details: { reason: row.reason } })
-    const entry = (await repo.listAllowlist(c.var.db)).find((r) => r.entry.id === row.id)!
+    await auditAction(c, 'allowlist.add', `${row.kind}:${row.value}`, { reason: row.reason })
+    const [entry] = await repo.listAllowlist(c.var.db, eq(allowlist.id, row.id))
     return c.json({ entry: view(entry) }, 201)
   })
   .delete('/:id', requireRole('admin'), zv('param', IdParam), async (c) => {
@@ -53,6 +52,6 @@ export const allowlistRoutes = new Hono<AppEnv>()
     if (!entry) throw notFound('Allowlist entry')
     const actor = { id: c.var.user.id, username: c.var.user.username }
     await repo.deleteAllowlistEntry(c.var.db, entry, actor)
-    await addAudit(c.var.db, { action: 'allowlist.delete', outcome: 'success', actor: actor.username, actorId: actor.id, sourceIp: c.var.clientIp, target: `${entry.kind}:${entry.value}` })
+    await auditAction(c, 'allowlist.delete', `${entry.kind}:${entry.value}`)
     return c.body(null, 204)
   })

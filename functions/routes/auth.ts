@@ -4,9 +4,11 @@ import { LoginInput, PasswordChangeInput, ProfileInput } from '../../schema/cont
 import { sniffImage } from '../domain/image-sniff'
 import { passwordWeakness } from '../domain/password-policy'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth } from '../lib/auth'
 import { ApiError, fieldError } from '../lib/errors'
 import { authenticate } from '../lib/login'
+import { sha256Hex } from '../lib/hash'
 import { hashPassword, verifyPassword } from '../lib/password'
 import { clearSession, issueSession, randomToken, readSession } from '../lib/session'
 import { zv } from '../lib/validate'
@@ -40,13 +42,7 @@ export const auth = new Hono<AppEnv>()
     // Bumping the version makes the signed cookie worthless even if a copy of it survives.
     if (user) await repo.updateUser(c.var.db, user.id, { tokenVersion: user.tokenVersion + 1 })
     clearSession(c)
-    await addAudit(c.var.db, {
-      action: 'auth.logout',
-      outcome: 'success',
-      actor: c.var.user.username,
-      actorId: c.var.user.id,
-      sourceIp: c.var.clientIp,
-    })
+    await auditAction(c, 'auth.logout')
     return c.body(null, 204)
   })
   .get('/me', async (c) => {
@@ -57,15 +53,7 @@ export const auth = new Hono<AppEnv>()
   .patch('/me', zv('json', ProfileInput), async (c) => {
     const patch = c.req.valid('json')
     await repo.updateUser(c.var.db, c.var.user.id, patch)
-    await addAudit(c.var.db, {
-      action: 'user.profile_update',
-      outcome: 'success',
-      actor: c.var.user.username,
-      actorId: c.var.user.id,
-      sourceIp: c.var.clientIp,
-      target: c.var.user.username,
-      details: { fields: Object.keys(patch) },
-    })
+    await auditAction(c, 'user.profile_update', c.var.user.username, { fields: Object.keys(patch) })
     return c.json({ user: await me(c.var.db, c.var.user.id) })
   })
   .post('/password', zv('json', PasswordChangeInput), async (c) => {
@@ -129,9 +117,7 @@ export const auth = new Hono<AppEnv>()
         fields: [{ field: 'file', reason: 'must be a PNG, JPEG, GIF or WebP image', code: 'unsupported_image' }],
       })
     }
-    const digest = await crypto.subtle.digest('SHA-256', bytes)
-    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-    await repo.putAvatar(c.var.db, c.var.user.id, mime, bytes, sha256)
+    await repo.putAvatar(c.var.db, c.var.user.id, mime, bytes, await sha256Hex(bytes))
     return c.json({ user: await me(c.var.db, c.var.user.id) })
   })
   .delete('/me/avatar', async (c) => {

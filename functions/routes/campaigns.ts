@@ -5,20 +5,18 @@ import { CampaignInput, CampaignLinkInput, CampaignPatch } from '../../schema/co
 import { iocs } from '../../schema/tables'
 import { csvRow } from '../domain/csv'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
-import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
+import { IdParam, zv } from '../lib/validate'
 import * as repo from '../repos/campaigns'
 import { bumpGeneration } from '../repos/generation'
 import { iocStatus } from '../repos/iocs'
 
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 const writer = requireRole('admin', 'analyst')
 
 async function withCounts(db: AppEnv['Variables']['db'], id: number) {
-  const all = await repo.listCampaigns(db, new Date().toISOString())
-  const found = all.find((x) => x.id === id)
+  const [found] = await repo.listCampaigns(db, new Date().toISOString(), id)
   if (!found) throw notFound('Campaign')
   return found
 }
@@ -41,7 +39,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     const input = c.req.valid('json')
     if (await repo.getCampaignByName(c.var.db, input.name)) throw nameTaken(input.name)
     const row = await repo.createCampaign(c.var.db, { ...input, createdBy: c.var.user.id })
-    await addAudit(c.var.db, { action: 'campaign.create', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    await auditAction(c, 'campaign.create', row.name)
     return c.json({ campaign: await withCounts(c.var.db, row.id) }, 201)
   })
   .get('/:id', zv('param', IdParam), async (c) => c.json({ campaign: await withCounts(c.var.db, c.req.valid('param').id) }))
@@ -54,14 +52,14 @@ export const campaignRoutes = new Hono<AppEnv>()
       if (other && other.id !== id) throw nameTaken(input.name)
     }
     await repo.updateCampaign(c.var.db, id, input)
-    await addAudit(c.var.db, { action: 'campaign.edit', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: String(id), details: { fields: Object.keys(input) } })
+    await auditAction(c, 'campaign.edit', String(id), { fields: Object.keys(input) })
     return c.json({ campaign: await withCounts(c.var.db, id) })
   })
   .delete('/:id', requireRole('admin'), zv('param', IdParam), async (c) => {
     const { id } = c.req.valid('param')
     const row = await load(c.var.db, id)
     await c.var.db.batch([repo.unlinkCampaignIocs(c.var.db, id), repo.deleteCampaignStmt(c.var.db, id), bumpGeneration(c.var.db)])
-    await addAudit(c.var.db, { action: 'campaign.delete', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    await auditAction(c, 'campaign.delete', row.name)
     return c.body(null, 204)
   })
   .post('/:id/iocs', writer, zv('param', IdParam), zv('json', CampaignLinkInput), async (c) => {

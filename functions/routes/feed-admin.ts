@@ -1,20 +1,18 @@
 import { eq, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { ConsumerInput, ConsumerPatch, FeedSettings } from '../../schema/contracts/feeds'
 import { feedConsumers, feedState, settings } from '../../schema/tables'
 import { FEEDS } from '../domain/feed-catalogue'
 import { ipRange } from '../domain/ip-range'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
-import { sha256Hex } from '../lib/feed-cache'
+import { sha256Hex } from '../lib/hash'
 import { randomToken } from '../lib/session'
-import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
+import { IdParam, zv } from '../lib/validate'
 import { getSetting } from '../repos/settings'
 
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 type Row = typeof feedConsumers.$inferSelect
 
 const view = (r: Row) => ({
@@ -76,7 +74,7 @@ export const feedConsumerRoutes = new Hono<AppEnv>()
       .insert(feedConsumers)
       .values({ ...input, tokenHash: t.hash, tokenPrefix: t.prefix })
       .returning()
-    await addAudit(c.var.db, { action: 'feed_consumer.create', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    await auditAction(c, 'feed_consumer.create', row.name)
     return c.json({ consumer: view(row), token: t.token }, 201)
   })
   .patch('/:id', zv('param', IdParam), zv('json', ConsumerPatch), async (c) => {
@@ -86,7 +84,7 @@ export const feedConsumerRoutes = new Hono<AppEnv>()
     checkSources(input.allowedSources)
     if (input.name && (await nameExists(c.var.db, input.name, id))) throw nameTaken(input.name)
     const [row] = await c.var.db.update(feedConsumers).set({ ...input, updatedAt: new Date().toISOString() }).where(eq(feedConsumers.id, id)).returning()
-    await addAudit(c.var.db, { action: 'feed_consumer.edit', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name, details: { fields: Object.keys(input) } })
+    await auditAction(c, 'feed_consumer.edit', row.name, { fields: Object.keys(input) })
     return c.json({ consumer: view(row) })
   })
   .post('/:id/rotate', zv('param', IdParam), async (c) => {
@@ -101,14 +99,14 @@ export const feedConsumerRoutes = new Hono<AppEnv>()
       .set({ tokenHash: t.hash, tokenPrefix: t.prefix, previousTokenHash: old.tokenHash, previousTokenUntil: until, updatedAt: new Date().toISOString() })
       .where(eq(feedConsumers.id, id))
       .returning()
-    await addAudit(c.var.db, { action: 'feed_consumer.rotate_token', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name, details: { previousValidUntil: until } })
+    await auditAction(c, 'feed_consumer.rotate_token', row.name, { previousValidUntil: until })
     return c.json({ consumer: view(row), token: t.token })
   })
   .delete('/:id', zv('param', IdParam), async (c) => {
     const { id } = c.req.valid('param')
     const row = await load(c.var.db, id)
     await c.var.db.delete(feedConsumers).where(eq(feedConsumers.id, id))
-    await addAudit(c.var.db, { action: 'feed_consumer.delete', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    await auditAction(c, 'feed_consumer.delete', row.name)
     return c.body(null, 204)
   })
 
@@ -176,6 +174,6 @@ export const feedCatalogueRoutes = new Hono<AppEnv>()
         .onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt: at, updatedBy: c.var.user.username } })
     })
     if (stmts.length) await c.var.db.batch(stmts as never)
-    await addAudit(c.var.db, { action: 'settings.change', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: 'feeds', details: input })
+    await auditAction(c, 'settings.change', 'feeds', input)
     return c.json({ settings: await currentSettings(c.var.db) })
   })

@@ -1,19 +1,17 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { z } from 'zod'
 import { ExcludeInput, ExportQuery, IocInput, IocPatch, IocQuery, ParseInput } from '../../schema/contracts/iocs'
 import { parseIoc, parseIocLines, type IocType } from '../domain/ioc'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
-import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
+import { IdParam, zv } from '../lib/validate'
 import { listHistory } from '../repos/ioc-history'
 import { getIocView, listIocs } from '../repos/iocs'
 import { exportIocs } from '../services/ioc-export'
 import { createIoc, deleteIoc, patchIoc, setExcluded, type Actor } from '../services/iocs'
 
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 
 const actorOf = (c: { var: AppEnv['Variables'] }): Actor => ({
   id: c.var.user.id,
@@ -56,7 +54,7 @@ export const iocRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query')
     const nowIso = new Date().toISOString()
     const types = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', txt: 'text/plain; charset=utf-8' }
-    await addAudit(c.var.db, { action: 'ioc.export', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, details: { ...q } })
+    await auditAction(c, 'ioc.export', null, { ...q })
     return new Response(exportIocs(c.var.db, { ...q, canonical: canonicalQuery(q) }, nowIso), {
       headers: {
         'Content-Type': types[q.format],

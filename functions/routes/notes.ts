@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
 import { NoteInput, NoteQuery } from '../../schema/contracts/iocs'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
 import { addNote, listNotes } from '../repos/ioc-notes'
 import { parseOrThrow } from '../services/iocs'
 
@@ -34,13 +34,6 @@ export const notes = new Hono<AppEnv>()
       authorId: c.var.user.id,
       author: c.var.user.username,
     })
-    await addAudit(c.var.db, {
-      action: 'ioc.note',
-      outcome: 'success',
-      actor: c.var.user.username,
-      actorId: c.var.user.id,
-      sourceIp: c.var.clientIp,
-      target: `${parsed.type}:${parsed.value}`,
-    })
+    await auditAction(c, 'ioc.note', `${parsed.type}:${parsed.value}`)
     return c.json({ note: view(note) }, 201)
   })

@@ -1,12 +1,10 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../env'
 import { requireAuth } from '../lib/auth'
 import { notFound } from '../lib/errors'
-import { zv } from '../lib/validate'
+import { IdParam, zv } from '../lib/validate'
 import { getAvatar } from '../repos/users'
 
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 
 export const users = new Hono<AppEnv>()
   .use('/*', requireAuth)

@@ -3,14 +3,13 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { parseWarninglist } from '../domain/warninglist'
 import type { AppEnv } from '../env'
+import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, notFound } from '../lib/errors'
-import { zv } from '../lib/validate'
-import { addAudit } from '../repos/audit'
+import { IdParam, zv } from '../lib/validate'
 import * as repo from '../repos/warninglists'
 
 export const WARNINGLIST_MAX_BYTES = 16 * 1024 * 1024
-const IdParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') })
 
 const tooLarge = () => {
   throw new ApiError(413, 'payload_too_large', `A warninglist file may be at most ${WARNINGLIST_MAX_BYTES} bytes`, { maxBytes: WARNINGLIST_MAX_BYTES })
@@ -40,7 +39,7 @@ export const warninglistRoutes = new Hono<AppEnv>()
     const parsed = parseWarninglist(await readListJson(c))
     if (!parsed.ok) throw new ApiError(422, 'invalid_warninglist', parsed.reason)
     const row = await repo.importWarninglist(c.var.db, parsed.list, c.var.user.id)
-    await addAudit(c.var.db, { action: 'warninglist.import', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name, details: { entries: row.entryCount, skipped: parsed.list.skipped } })
+    await auditAction(c, 'warninglist.import', row.name, { entries: row.entryCount, skipped: parsed.list.skipped })
     return c.json({ warninglist: row, skipped: parsed.list.skipped }, 201)
   })
   .patch('/:id', requireRole('admin'), zv('param', IdParam), zv('json', z.object({ enabled: z.boolean() }).strict()), async (c) => {
@@ -53,6 +52,6 @@ export const warninglistRoutes = new Hono<AppEnv>()
     const row = await repo.getWarninglist(c.var.db, id)
     if (!row) throw notFound('Warninglist')
     await repo.deleteWarninglist(c.var.db, id)
-    await addAudit(c.var.db, { action: 'warninglist.delete', outcome: 'success', actor: c.var.user.username, actorId: c.var.user.id, sourceIp: c.var.clientIp, target: row.name })
+    await auditAction(c, 'warninglist.delete', row.name)
     return c.body(null, 204)
   })

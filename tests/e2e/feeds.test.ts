@@ -1,46 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../../bin/config'
-import { Client } from '../helpers/moat'
-import { CHROMIUM, CHROMIUM_ARGS, startServer, type Server } from '../helpers/server'
+import { SHOTS, startSignedIn, type SignedIn } from '../helpers/browser'
 
-const SHOTS = path.join(ROOT, 'tests', '.artifacts', 'screenshots')
-const FIRST = 'first-Start-pass-2468'
-const PASSWORD = 'Granite-osprey-meadow-73'
-
-let dataDir: string
-let server: Server
-let browser: Browser
+let env: SignedIn
 let page: Page
-let api: Client
+let server: SignedIn['server']
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  dataDir = mkdtempSync(path.join(tmpdir(), 'moat-e2e-feeds-'))
-  server = await startServer(dataDir, { MOAT_ADMIN_PASSWORD: FIRST })
-  api = new Client(server.base)
-  await api.login('admin', FIRST)
-  expect((await api.post('/api/v1/auth/password', { current: FIRST, new: PASSWORD })).status).toBe(200)
+  env = await startSignedIn('feeds')
+  ;({ page, server } = env)
   for (const value of ['45.9.148.12', '45.9.148.13', '45.9.148.14']) {
-    expect((await api.post('/api/v1/iocs', { value })).status).toBe(201)
+    expect((await env.api.post('/api/v1/iocs', { value })).status).toBe(201)
   }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage()
-  await page.goto(server.base + '/login')
-  await page.fill('#username', 'admin')
-  await page.fill('#password', PASSWORD)
-  await page.click('button[type=submit]')
-  await page.waitForURL((u) => u.pathname === '/')
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => env?.close())
 
 describe('feed screens', () => {
   it('lists every feed URL and flags a feed over its per-feed maximum', async () => {
