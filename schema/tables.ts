@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Timestamps are ISO-8601 UTC strings with milliseconds (`2026-11-23T21:34:01.123Z`): they sort
 // as text, read well in the database file, and never carry a local time zone.
@@ -138,10 +138,13 @@ export const iocs = sqliteTable(
     deletedAt: text('deleted_at'),
     deletedBy: integer('deleted_by').references(() => users.id),
     incarnation: integer('incarnation').notNull().default(1),
+    // The bulk import that created this row (null for single submissions).
+    importBatchId: integer('import_batch_id'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
   (t) => [
+    index('iocs_import_batch').on(t.importBatchId).where(sql`import_batch_id IS NOT NULL`),
     uniqueIndex('iocs_live_type_value').on(t.type, t.value).where(sql`deleted_at IS NULL`),
     index('iocs_value').on(t.value),
     index('iocs_created_at').on(t.createdAt),
@@ -324,4 +327,77 @@ export const feedAlerts = sqliteTable(
     acknowledgedAt: text('acknowledged_at'),
   },
   (t) => [index('feed_alerts_at').on(t.at)],
+)
+
+// ---- Bulk import staging ---------------------------------------------------------------------
+
+/** An upload staged for preview; committed once, all or nothing. */
+export const importBatches = sqliteTable(
+  'import_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source', { enum: ['upload', 'paste', 'ziochub', 'threatgate', 'stix', 'misp'] }).notNull(),
+    format: text('format').notNull(),
+    // Display only (sanitized); never used to build a path.
+    filename: text('filename'),
+    status: text('status', { enum: ['staged', 'committed', 'discarded'] }).notNull().default('staged'),
+    rowCount: integer('row_count').notNull().default(0),
+    // Parser notes and the detected CSV columns, for the preview.
+    notes: text('notes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    columns: text('columns', { mode: 'json' }),
+    // Batch-level ticket, campaign and TTL chosen in the preview.
+    options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    result: text('result', { mode: 'json' }),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+    committedBy: integer('committed_by').references(() => users.id),
+    committedAt: text('committed_at'),
+  },
+  (t) => [index('import_batches_created').on(t.createdBy, t.id), index('import_batches_status').on(t.status, t.updatedAt)],
+)
+
+/** One preview row: what the parser made of one indicator, its classification and the analyst's edits. */
+export const importRows = sqliteTable(
+  'import_rows',
+  {
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => importBatches.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    line: integer('line').notNull(),
+    raw: text('raw').notNull(),
+    type: text('type'),
+    value: text('value'),
+    host: text('host'),
+    ipStart: text('ip_start'),
+    ipEnd: text('ip_end'),
+    // Host and its parent domains (JSON array) for allowlist suffix and warninglist hostname lookups.
+    suffixes: text('suffixes', { mode: 'json' }).$type<string[]>(),
+    ticket: text('ticket'),
+    comment: text('comment'),
+    campaign: text('campaign'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>(),
+    ttl: text('ttl'),
+    expiresAt: text('expires_at'),
+    // Source timestamps kept by migrations (created_at of the original system).
+    createdAt: text('created_at'),
+    error: text('error', { mode: 'json' }),
+    warnings: text('warnings', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
+    status: text('status', { enum: ['new', 'duplicate', 'allowlisted', 'invalid', 'warning'] }).notNull().default('new'),
+    dupIocId: integer('dup_ioc_id'),
+    dupOfLine: integer('dup_of_line'),
+    allowlistId: integer('allowlist_id'),
+    selected: integer('selected', { mode: 'boolean' }).notNull().default(true),
+    edited: integer('edited', { mode: 'boolean' }).notNull().default(false),
+    // Migration rows: the original analyst, submitter and source columns.
+    extra: text('extra', { mode: 'json' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.idx] }),
+    index('import_rows_value').on(t.batchId, t.type, t.value),
+    index('import_rows_status').on(t.batchId, t.status, t.idx),
+  ],
 )
