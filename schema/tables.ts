@@ -386,6 +386,8 @@ export const importRows = sqliteTable(
     createdAt: text('created_at'),
     error: text('error', { mode: 'json' }),
     warnings: text('warnings', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
+    // The first MISP warninglist entry covering the value: {list, entry}.
+    listed: text('listed', { mode: 'json' }).$type<{ list: string; entry: string }>(),
     status: text('status', { enum: ['new', 'duplicate', 'allowlisted', 'invalid', 'warning'] }).notNull().default('new'),
     dupIocId: integer('dup_ioc_id'),
     dupOfLine: integer('dup_of_line'),

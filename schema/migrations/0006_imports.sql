@@ -40,6 +40,7 @@ CREATE TABLE `import_rows` (
 	`created_at` text,
 	`error` text,
 	`warnings` text,
+	`listed` text,
 	`status` text DEFAULT 'new' NOT NULL,
 	`dup_ioc_id` integer,
 	`dup_of_line` integer,
