@@ -15,6 +15,7 @@ import { campaignRoutes } from './routes/campaigns'
 import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
 import { feedRoutes } from './routes/feeds'
 import { health } from './routes/health'
+import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
@@ -30,13 +31,14 @@ const jsonBodyLimit = bodyLimit({
     })
   },
 })
-const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse'])
+const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse', '/api/v1/imports'])
 
 const api = new Hono<AppEnv>()
   .route('/auth', auth)
   .route('/users', users)
   .route('/audit', audit)
   .route('/iocs', iocRoutes)
+  .route('/imports', importRoutes)
   .route('/notes', notes)
   .route('/campaigns', campaignRoutes)
   .route('/allowlist', allowlistRoutes)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
+import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import { ErrorBody } from '../../schema/contracts/common'
 import { FEEDS } from '../domain/feed-catalogue'
@@ -43,6 +44,15 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/iocs/{id}/history', summary: 'Append-only history of the IOC', auth: true, response: iocC.HistoryPage, errors: [401, 404] },
   { method: 'post', path: '/api/v1/iocs/{id}/exclude', summary: 'Exclude from every feed without deleting', auth: true, body: iocC.ExcludeInput, response: z.object({ ioc: iocC.Ioc }), errors: [401, 403, 404, 409] },
   { method: 'post', path: '/api/v1/iocs/{id}/unexclude', summary: 'Undo an exclusion', auth: true, response: z.object({ ioc: iocC.Ioc }), errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/imports', summary: 'Stage a bulk import for preview (analyst/admin): multipart `file` (+ optional `format` csv|txt|text, `type`) up to 50 MB, or JSON {text, format?, filename?, type?}. 201 {id, batch, counts, rows (first 200), nextCursor}; every row classified new / warning / duplicate / allowlisted / invalid with a reason. 413 above 50 MB or 500,000 indicators; 422 binary or non-UTF-8 file, or no indicators', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422] },
+  { method: 'get', path: '/api/v1/imports', summary: 'Your recent import batches (admins: all=true for everyone)', auth: true, errors: [401] },
+  { method: 'get', path: '/api/v1/imports/{id}', summary: 'One import batch with its counts by status', auth: true, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/imports/{id}/rows', summary: 'Preview rows in line order: status, selected, q (raw or value contains), limit, cursor', auth: true, query: importC.ImportRowsQuery, errors: [400, 401, 404] },
+  { method: 'patch', path: '/api/v1/imports/{id}/rows/{idx}', summary: 'Edit one preview row (value, type, ticket, comment, campaign, tags, ttl) or (de)select it; the row is parsed and classified again', auth: true, body: importC.ImportRowPatch, errors: [400, 401, 403, 404, 409, 422] },
+  { method: 'post', path: '/api/v1/imports/{id}/select', summary: 'Select or deselect every new and/or warning row', auth: true, body: importC.ImportSelectInput, errors: [400, 401, 403, 404, 409] },
+  { method: 'patch', path: '/api/v1/imports/{id}', summary: 'Batch-level TTL, campaign and ticket (they fill what a row does not set)', auth: true, body: importC.ImportOptions, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/imports/{id}/commit', summary: 'Commit every selected new/warning row in one transaction (all or nothing), minus `exclude` lines; rows are classified again first. {created, skipped, counts, batch}; 409 when already committed or discarded', auth: true, body: importC.ImportCommitInput, errors: [400, 401, 403, 404, 409] },
+  { method: 'delete', path: '/api/v1/imports/{id}', summary: 'Discard a staged batch', auth: true, status: 204, errors: [401, 403, 404, 409] },
   { method: 'get', path: '/api/v1/notes', summary: 'Notes (Markdown) of an indicator by type and value; they survive delete and re-create', auth: true, query: iocC.NoteQuery, response: iocC.NotePage, errors: [400, 401, 422] },
   { method: 'post', path: '/api/v1/notes', summary: 'Add a note to an indicator', auth: true, body: iocC.NoteInput, response: z.object({ note: iocC.Note }), status: 201, errors: [400, 401, 403, 422] },
   { method: 'get', path: '/api/v1/campaigns', summary: 'Campaigns with IOC counts', auth: true, response: iocC.CampaignList, errors: [401] },

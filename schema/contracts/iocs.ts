@@ -6,16 +6,16 @@ export const TtlSchema = z.enum(['1w', '1m', '3m', '1y', 'permanent'])
 export const SeveritySchema = z.enum(['low', 'medium', 'high', 'critical'])
 export const IocStatusSchema = z.enum(['active', 'expired', 'excluded', 'allowlisted', 'deleted'])
 
-const Tag = z
+export const Tag = z
   .string()
   .trim()
   .min(1, 'is empty')
   .max(40, 'is longer than 40 characters')
   .regex(/^[\p{L}\p{N}_.:\-/ ]+$/u, 'may contain letters, digits, space and _ . : - / only')
-const Tags = z.array(Tag).max(20, 'has more than 20 tags')
-const Ticket = z.string().trim().max(64, 'is longer than 64 characters')
-const Comment = z.string().max(2000, 'is longer than 2000 characters')
-const CampaignName = z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters')
+export const Tags = z.array(Tag).max(20, 'has more than 20 tags')
+export const Ticket = z.string().trim().max(64, 'is longer than 64 characters')
+export const Comment = z.string().max(2000, 'is longer than 2000 characters')
+export const CampaignName = z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters')
 const FutureIso = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
 
 export const IocInput = z

@@ -1,0 +1,420 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { z } from 'zod'
+import { CampaignName, Comment, Tags, Ticket } from '../../schema/contracts/iocs'
+import { IMPORT_MAX_ROWS, type ImportOptions, type ImportRowPatch } from '../../schema/contracts/imports'
+import { importBatches, importRows, warninglistEntries, warninglists } from '../../schema/tables'
+import { parseImport, type ImportFormat, type StagedError, type StagedMeta, type StagedRow } from '../domain/import-parse'
+import { parseIoc, type IocType, type IocWarning } from '../domain/ioc'
+import { sanityWarnings } from '../domain/sanity'
+import { autoTicket } from '../domain/ticket'
+import { expiryFromTtl, TTL_PRESETS, type TtlPreset } from '../domain/ttl'
+import { compileWarninglists, type WarninglistMatcher, type WarninglistType } from '../domain/warninglist'
+import type { Db } from '../env'
+import { runBatch } from '../lib/d1-batch'
+import { ApiError, notFound } from '../lib/errors'
+import { bumpGeneration } from '../repos/generation'
+import {
+  classifyStatements,
+  getImportBatch,
+  getImportRow,
+  importCounts,
+  initialSelectionStatement,
+  type ImportBatchRow,
+} from '../repos/imports'
+import { getSetting } from '../repos/settings'
+import { getUserById } from '../repos/users'
+import { findWarninglistHits } from '../repos/warninglists'
+import { iocKeys } from './ioc-checks'
+import type { Actor } from './iocs'
+
+export type ImportSource = ImportBatchRow['source']
+
+/** A row ready for `import_rows` (the parser's row plus derived keys, warnings and metadata checks). */
+export interface PreparedRow {
+  line: number
+  raw: string
+  type: IocType | null
+  value: string | null
+  host: string | null
+  ipStart: string | null
+  ipEnd: string | null
+  suffixes: string[] | null
+  meta: StagedMeta
+  createdAt?: string | null
+  error: StagedError | null
+  warnings: IocWarning[]
+  listed: { list: string; entry: string } | null
+  extra?: Record<string, unknown> | null
+}
+
+/** Longer raw text is cut in the preview (the value itself is never cut). */
+const RAW_MAX = 1000
+/** Rows go to D1 as JSON arrays in chunks of at most this many bytes (one bound parameter each). */
+const CHUNK_BYTES = 512 * 1024
+
+const META_CHECKS: [keyof StagedMeta, z.ZodType][] = [
+  ['ticket', Ticket],
+  ['comment', Comment],
+  ['campaign', CampaignName],
+  ['tags', Tags],
+]
+
+/** The same limits as a single submission: a row the single form would refuse is an error here. */
+function metaError(meta: StagedMeta): StagedError | null {
+  for (const [field, schema] of META_CHECKS) {
+    if (meta[field] === undefined) continue
+    const r = schema.safeParse(meta[field])
+    if (!r.success) {
+      const issue = r.error.issues[0]
+      const where = issue.path.length ? `${field}[${issue.path.join('.')}]` : field
+      return { code: `invalid_${field}`, field, message: `${where}: ${issue.message}` }
+    }
+  }
+  return null
+}
+
+/** Parser row -> prepared row: keys for the lookups, sanity warnings, warninglist hit, checks. */
+export function prepareRow(row: StagedRow, nowIso: string, listed: WarninglistMatcher | null, allowPast = false): PreparedRow {
+  const base = { line: row.line, raw: row.raw.length > RAW_MAX ? `${row.raw.slice(0, RAW_MAX)}…` : row.raw, meta: row.meta }
+  const empty = { type: null, value: null, host: null, ipStart: null, ipEnd: null, suffixes: null, warnings: [], listed: null }
+  if ('error' in row) return { ...base, ...empty, error: row.error }
+  let error = metaError(row.meta)
+  if (!error && !allowPast && row.meta.expiresAt && row.meta.expiresAt <= nowIso) {
+    error = { code: 'in_past', field: 'expiry', message: `expiry: ${row.meta.expiresAt} is in the past` }
+  }
+  const keys = iocKeys(row.type, row.value)
+  return {
+    ...base,
+    type: row.type,
+    value: row.value,
+    host: keys.host,
+    ipStart: keys.ipStart,
+    ipEnd: keys.ipEnd,
+    suffixes: keys.hostSuffixes.length ? keys.hostSuffixes : null,
+    error,
+    warnings: [...row.warnings, ...sanityWarnings(row.type, row.value)],
+    listed: listed ? listed({ type: row.type, value: row.value }) : null,
+  }
+}
+
+/** Every enabled warninglist, indexed for bulk lookups (null when there are none). */
+export async function loadWarninglistMatcher(db: Db): Promise<WarninglistMatcher | null> {
+  const entries = await db
+    .select({ name: warninglists.name, type: warninglists.listType, value: warninglistEntries.value, ipStart: warninglistEntries.ipStart, ipEnd: warninglistEntries.ipEnd })
+    .from(warninglistEntries)
+    .innerJoin(warninglists, eq(warninglists.id, warninglistEntries.listId))
+    .where(eq(warninglists.enabled, true))
+    .orderBy(warninglists.name)
+  if (!entries.length) return null
+  const lists = new Map<string, { name: string; type: WarninglistType; entries: { value: string; ipStart?: string; ipEnd?: string }[] }>()
+  for (const e of entries) {
+    let list = lists.get(e.name)
+    if (!list) lists.set(e.name, (list = { name: e.name, type: e.type, entries: [] }))
+    list.entries.push({ value: e.value, ipStart: e.ipStart ?? undefined, ipEnd: e.ipEnd ?? undefined })
+  }
+  return compileWarninglists([...lists.values()])
+}
+
+function rowTuple(r: PreparedRow, idx: number) {
+  const m = r.meta
+  return [
+    idx, r.line, r.raw, r.type, r.value, r.host, r.ipStart, r.ipEnd, r.suffixes, m.ticket ?? null, m.comment ?? null,
+    m.campaign ?? null, m.tags ?? null, m.ttl ?? null, m.expiresAt ?? null, r.createdAt ?? null, r.error, r.warnings,
+    r.listed, r.extra ?? null,
+  ]
+}
+
+const j = (i: number) => sql.raw(`json_extract(value, '$[${i}]')`)
+const jj = (i: number) => sql.raw(`json(json_extract(value, '$[${i}]'))`)
+
+/** INSERT of one chunk of rows (a JSON array of row tuples) into a batch. */
+function insertChunk(batch: number | ReturnType<typeof sql>, json: string) {
+  return sql`INSERT INTO import_rows (batch_id, idx, line, raw, type, value, host, ip_start, ip_end, suffixes, ticket,
+      comment, campaign, tags, ttl, expires_at, created_at, error, warnings, listed, extra)
+    SELECT ${batch}, ${j(0)}, ${j(1)}, ${j(2)}, ${j(3)}, ${j(4)}, ${j(5)}, ${j(6)}, ${j(7)}, ${jj(8)}, ${j(9)},
+      ${j(10)}, ${j(11)}, ${jj(12)}, ${j(13)}, ${j(14)}, ${j(15)}, ${jj(16)}, coalesce(${jj(17)}, '[]'), ${jj(18)}, ${jj(19)}
+    FROM json_each(${json})`
+}
+
+function chunked(rows: PreparedRow[]): string[] {
+  const chunks: string[] = []
+  let parts: string[] = []
+  let size = 0
+  rows.forEach((r, idx) => {
+    const s = JSON.stringify(rowTuple(r, idx))
+    if (size + s.length > CHUNK_BYTES && parts.length) {
+      chunks.push(`[${parts.join(',')}]`)
+      parts = []
+      size = 0
+    }
+    parts.push(s)
+    size += s.length + 1
+  })
+  if (parts.length) chunks.push(`[${parts.join(',')}]`)
+  return chunks
+}
+
+export interface StageInput {
+  source: ImportSource
+  format: string
+  filename?: string | null
+  rows: PreparedRow[]
+  notes?: string[]
+  columns?: unknown
+}
+
+/**
+ * Stores a staged batch with every row classified, in one all-or-nothing D1 batch: the batch
+ * row, the rows (JSON chunks), the classification and the initial selection.
+ */
+function assertRowLimit(n: number) {
+  if (n <= IMPORT_MAX_ROWS) return
+  throw new ApiError(413, 'too_many_rows', `file: ${n} indicators; a batch may hold at most ${IMPORT_MAX_ROWS}`, {
+    fields: [{ field: 'file', reason: `more than ${IMPORT_MAX_ROWS} indicators`, code: 'too_many_rows' }],
+    maxRows: IMPORT_MAX_ROWS,
+  })
+}
+
+export async function stageRows(db: Db, input: StageInput, actor: Actor): Promise<number> {
+  assertRowLimit(input.rows.length)
+  const nowIso = new Date().toISOString()
+  // The batch's id inside the same transaction: the row inserted by its first statement.
+  const self = sql`(SELECT max(id) FROM import_batches)`
+  const [created] = await runBatch(db, [
+    db
+      .insert(importBatches)
+      .values({
+        source: input.source,
+        format: input.format,
+        filename: input.filename ?? null,
+        rowCount: input.rows.length,
+        notes: input.notes ?? [],
+        columns: input.columns ?? null,
+        createdBy: actor.id,
+        createdAt: nowIso,
+        updatedAt: nowIso,
+      })
+      .returning({ id: importBatches.id }),
+    ...chunked(input.rows).map((json) => insertChunk(self, json)),
+    ...classifyStatements(self),
+    initialSelectionStatement(self),
+  ])
+  return (created.results[0] as { id: number }).id
+}
+
+/** Parses an upload or a paste and stages it. */
+export async function stageImport(
+  db: Db,
+  input: { text: string; format: ImportFormat; filename?: string | null; type?: IocType; source: ImportSource },
+  actor: Actor,
+) {
+  const parsed = parseImport(input.text, input.format, { type: input.type })
+  if (!parsed.rows.length) {
+    const why = parsed.notes.length ? ` (${parsed.notes.slice(0, 3).join('; ')})` : ''
+    throw new ApiError(422, 'no_indicators', `file: no indicators found${why}`, {
+      fields: [{ field: 'file', reason: 'no indicators found', code: 'no_indicators' }],
+      notes: parsed.notes,
+    })
+  }
+  assertRowLimit(parsed.rows.length)
+  const nowIso = new Date().toISOString()
+  const matcher = await loadWarninglistMatcher(db)
+  const rows = parsed.rows.map((r) => prepareRow(r, nowIso, matcher))
+  return stageRows(db, { source: input.source, format: parsed.format, filename: input.filename, rows, notes: parsed.notes, columns: parsed.columns }, actor)
+}
+
+function assertOwner(batch: ImportBatchRow | undefined, actor: Actor): ImportBatchRow {
+  if (!batch || (batch.createdBy !== actor.id && actor.role !== 'admin')) throw notFound('Import batch')
+  return batch
+}
+
+function assertStaged(batch: ImportBatchRow) {
+  if (batch.status !== 'staged') {
+    throw new ApiError(409, `already_${batch.status}`, `The import batch was already ${batch.status}`)
+  }
+}
+
+export async function loadBatch(db: Db, id: number, actor: Actor, staged = false) {
+  const batch = assertOwner(await getImportBatch(db, id), actor)
+  if (staged) assertStaged(batch)
+  return batch
+}
+
+/** Edits one preview row: a new value is parsed and classified again; metadata is checked again. */
+export async function editImportRow(db: Db, batchId: number, idx: number, patch: ImportRowPatch, actor: Actor) {
+  await loadBatch(db, batchId, actor, true)
+  const row = await getImportRow(db, batchId, idx)
+  if (!row) throw notFound('Import row')
+  const where = and(eq(importRows.batchId, batchId), eq(importRows.idx, idx))
+  const onlySelection = Object.keys(patch).every((k) => k === 'selected')
+  if (onlySelection) {
+    if (patch.selected === undefined) return row
+    if (patch.selected && row.status !== 'new' && row.status !== 'warning') {
+      throw new ApiError(422, 'not_selectable', `selected: line ${row.line} is ${row.status} and cannot be imported`, {
+        fields: [{ field: 'selected', reason: `the row is ${row.status}`, code: 'not_selectable' }],
+      })
+    }
+    await db.update(importRows).set({ selected: patch.selected }).where(where)
+    return { ...row, selected: patch.selected }
+  }
+  const meta: StagedMeta = {
+    ticket: row.ticket ?? undefined,
+    comment: row.comment ?? undefined,
+    campaign: row.campaign ?? undefined,
+    tags: row.tags ?? undefined,
+    ...(row.ttl ? { ttl: row.ttl as TtlPreset } : {}),
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
+  }
+  for (const k of ['ticket', 'comment', 'campaign', 'tags'] as const) {
+    if (patch[k] !== undefined) (meta as Record<string, unknown>)[k] = patch[k] ?? undefined
+  }
+  if (patch.ttl !== undefined) {
+    delete meta.expiresAt
+    if (patch.ttl) meta.ttl = patch.ttl
+    else delete meta.ttl
+  }
+  // A new value or type, or a row whose value did not parse: parse again; else keep the indicator.
+  const reparse = patch.value !== undefined || patch.type !== undefined || row.type === null
+  const text = patch.value ?? row.value ?? row.raw
+  const type = patch.type === null ? undefined : (patch.type ?? (patch.value !== undefined ? undefined : (row.type as IocType | undefined)))
+  let staged: StagedRow
+  if (reparse) {
+    const parsed = parseIoc(text, { type })
+    staged = parsed.ok
+      ? { line: row.line, raw: row.raw, type: parsed.type, value: parsed.value, warnings: parsed.warnings, meta }
+      : { line: row.line, raw: row.raw, error: { ...parsed.error, field: 'value' }, meta }
+  } else {
+    staged = { line: row.line, raw: row.raw, type: row.type as IocType, value: row.value!, warnings: [], meta }
+  }
+  const prepared = prepareRow(staged, new Date().toISOString(), null)
+  if (!reparse) prepared.warnings = row.warnings ?? []
+  if (prepared.type) {
+    const [hit] = await findWarninglistHits(db, { value: prepared.value!, ...iocKeys(prepared.type, prepared.value!) })
+    prepared.listed = hit ?? null
+  }
+  const m = prepared.meta
+  // Selection after the edit: as asked, else a re-parsed row is selected when it is new, else it
+  // keeps its selection; a row that cannot be imported is never selected.
+  const wanted = patch.selected !== undefined ? sql`${patch.selected ? 1 : 0}` : reparse ? sql`(status = 'new')` : sql`selected`
+  await runBatch(db, [
+    db
+      .update(importRows)
+      .set({
+        type: prepared.type,
+        value: prepared.value,
+        host: prepared.host,
+        ipStart: prepared.ipStart,
+        ipEnd: prepared.ipEnd,
+        suffixes: prepared.suffixes,
+        ticket: m.ticket ?? null,
+        comment: m.comment ?? null,
+        campaign: m.campaign ?? null,
+        tags: m.tags ?? null,
+        ttl: m.ttl ?? null,
+        expiresAt: m.expiresAt ?? null,
+        error: prepared.error,
+        warnings: prepared.warnings,
+        listed: prepared.listed,
+        edited: true,
+      })
+      .where(where),
+    ...classifyStatements(batchId, idx),
+    sql`UPDATE import_rows SET selected = CASE WHEN status IN ('new', 'warning') THEN ${wanted} ELSE 0 END
+      WHERE batch_id = ${batchId} AND idx = ${idx}`,
+    db.update(importBatches).set({ updatedAt: new Date().toISOString() }).where(eq(importBatches.id, batchId)),
+  ])
+  return (await getImportRow(db, batchId, idx))!
+}
+
+/** Selects or deselects every new and/or warning row of a batch. */
+export async function selectImportRows(db: Db, batchId: number, statuses: ('new' | 'warning')[], selected: boolean, actor: Actor) {
+  await loadBatch(db, batchId, actor, true)
+  await db.run(
+    sql`UPDATE import_rows SET selected = ${selected ? 1 : 0} WHERE batch_id = ${batchId} AND status IN (SELECT value FROM json_each(${JSON.stringify(statuses)}))`,
+  )
+}
+
+export async function setImportOptions(db: Db, batchId: number, options: ImportOptions, actor: Actor) {
+  const batch = await loadBatch(db, batchId, actor, true)
+  const merged = { ...batch.options, ...options }
+  await db.update(importBatches).set({ options: merged, updatedAt: new Date().toISOString() }).where(eq(importBatches.id, batchId))
+  return merged
+}
+
+export async function discardImport(db: Db, batchId: number, actor: Actor) {
+  await loadBatch(db, batchId, actor, true)
+  await db.batch([
+    db.delete(importRows).where(eq(importRows.batchId, batchId)),
+    db.update(importBatches).set({ status: 'discarded', updatedAt: new Date().toISOString() }).where(eq(importBatches.id, batchId)),
+  ])
+}
+
+export interface CommitOptions extends ImportOptions {
+  exclude?: number[]
+  /** Migrations keep past expiries (imported as expired) and the source's own authors and dates. */
+  source?: string
+}
+
+/**
+ * Commits every selected new or warning row in ONE D1 batch (one SQLite transaction), so an
+ * interrupted commit leaves all of the batch or none of it: classify again (the database may have
+ * changed since the preview), create missing campaigns, insert the IOCs, their tags and `created`
+ * history, mark the batch committed with its counts, bump the feed generation, audit.
+ */
+export async function commitImport(db: Db, batchId: number, input: CommitOptions, actor: Actor, now: Date) {
+  const batch = await loadBatch(db, batchId, actor, true)
+  const options = { ...batch.options, ...Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== 'exclude' && k !== 'source' && v !== undefined)) } as ImportOptions
+  const nowIso = now.toISOString()
+  const ttl = (options.ttl ?? (await getSetting(db, 'iocs.defaultTtl'))) as TtlPreset
+  const expiries = Object.fromEntries(TTL_PRESETS.map((t) => [t, expiryFromTtl(t, now)]))
+  const user = await getUserById(db, actor.id)
+  const ticket = options.ticket || autoTicket(user?.displayName ?? actor.username, now, await getSetting(db, 'general.timezone'))
+  const confidence = await getSetting(db, 'iocs.defaultConfidence')
+  const severity = await getSetting(db, 'iocs.defaultSeverity')
+  const source = input.source ?? 'import'
+  const exclude = JSON.stringify(input.exclude ?? [])
+  const campaign = options.campaign ?? null
+  const staged = sql`EXISTS (SELECT 1 FROM import_batches WHERE id = ${batchId} AND status = 'staged')`
+  const eligible = sql`r.batch_id = ${batchId} AND r.selected AND r.status IN ('new', 'warning')
+    AND r.line NOT IN (SELECT value FROM json_each(${exclude})) AND ${staged}`
+  const expiry = sql`CASE WHEN r.expires_at IS NOT NULL THEN r.expires_at ELSE CASE coalesce(r.ttl, ${ttl})
+    WHEN '1w' THEN ${expiries['1w']} WHEN '1m' THEN ${expiries['1m']} WHEN '3m' THEN ${expiries['3m']}
+    WHEN '1y' THEN ${expiries['1y']} ELSE NULL END END`
+  const finish = sql`UPDATE import_batches SET status = 'committed', committed_by = ${actor.id}, committed_at = ${nowIso}, updated_at = ${nowIso},
+        options = ${JSON.stringify(options)},
+        result = json_object('created', (SELECT count(*) FROM iocs WHERE import_batch_id = ${batchId}),
+                             'excludedLines', json_array_length(${exclude}))
+      WHERE id = ${batchId} AND status = 'staged'`
+  const statements = [
+    ...classifyStatements(batchId),
+    sql`INSERT INTO campaigns (name, created_by, created_at, updated_at)
+      SELECT min(c), ${actor.id}, ${nowIso}, ${nowIso} FROM (SELECT coalesce(r.campaign, ${campaign}) AS c FROM import_rows r WHERE ${eligible})
+      WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM campaigns WHERE name = c COLLATE NOCASE) GROUP BY lower(c)`,
+    sql`INSERT INTO iocs (type, value, host, ip_start, ip_end, expires_at, ticket, comment, campaign_id, tags, confidence,
+        severity, source, created_by, incarnation, import_batch_id, created_at, updated_at)
+      SELECT r.type, r.value, r.host, r.ip_start, r.ip_end, ${expiry}, coalesce(nullif(r.ticket, ''), ${ticket}), coalesce(r.comment, ''),
+        (SELECT id FROM campaigns WHERE name = coalesce(r.campaign, ${campaign}) COLLATE NOCASE), coalesce(r.tags, '[]'), ${confidence},
+        ${severity}, coalesce(json_extract(r.extra, '$.source'), ${source}), coalesce(json_extract(r.extra, '$.createdBy'), ${actor.id}),
+        (SELECT count(*) + 1 FROM iocs o WHERE o.value = r.value AND +o.type = r.type), ${batchId},
+        coalesce(r.created_at, ${nowIso}), ${nowIso}
+      FROM import_rows r WHERE ${eligible} ORDER BY r.idx`,
+    sql`INSERT INTO ioc_tags (ioc_id, tag) SELECT DISTINCT i.id, t.value FROM iocs i, json_each(i.tags) t WHERE i.import_batch_id = ${batchId}`,
+    sql`INSERT INTO ioc_history (ioc_id, type, value, event, actor_id, actor, at, diff)
+      SELECT id, type, value, 'created', ${actor.id}, ${actor.username}, ${nowIso},
+        json_object('value', value, 'type', type, 'expiresAt', expires_at, 'ticket', ticket, 'campaignId', campaign_id,
+                    'tags', json(tags), 'source', source, 'importBatch', ${batchId})
+      FROM iocs WHERE import_batch_id = ${batchId}`,
+    finish,
+    bumpGeneration(db),
+    sql`INSERT INTO audit_log (action, outcome, actor, actor_id, source_ip, target, details)
+      VALUES ('import.commit', 'success', ${actor.username}, ${actor.id}, ${actor.ip}, ${`import:${batchId}`},
+        json_object('batch', ${batchId}, 'source', ${batch.source}, 'format', ${batch.format},
+                    'created', (SELECT count(*) FROM iocs WHERE import_batch_id = ${batchId}), 'rows', ${batch.rowCount}))`,
+  ]
+  const results = await runBatch(db, statements)
+  if (!results[statements.indexOf(finish)].meta.changes) throw new ApiError(409, 'already_committed', 'The import batch was committed by another request')
+  const counts = await importCounts(db, batchId)
+  const done = (await getImportBatch(db, batchId))!
+  const created = (done.result as { created: number }).created
+  return { created, skipped: counts.total - created, counts, batch: done }
+}
