@@ -450,3 +450,138 @@ export function rotateFeedConsumer(id: number): Promise<{ consumer: FeedConsumer
 export function deleteFeedConsumer(id: number): Promise<void> {
   return call(client.api.v1['feed-consumers'][':id'].$delete(idParam(id)))
 }
+
+// ---- Bulk import ---------------------------------------------------------------------------
+
+export type ImportStatus = 'new' | 'warning' | 'duplicate' | 'allowlisted' | 'invalid'
+export interface ImportCounts {
+  total: number
+  selected: number
+  new: number
+  warning: number
+  duplicate: number
+  allowlisted: number
+  invalid: number
+}
+export interface ImportBatch {
+  id: number
+  source: string
+  format: string
+  filename: string | null
+  status: 'staged' | 'committed' | 'discarded'
+  rowCount: number
+  notes: string[]
+  columns: { ioc: string[]; meta: Record<string, string> } | null
+  options: { ttl?: string | null; campaign?: string | null; ticket?: string | null }
+  result: { created: number } | null
+  createdAt: string
+  committedAt: string | null
+  createdByName?: string | null
+}
+export interface ImportRow {
+  idx: number
+  line: number
+  raw: string
+  type: Ioc['type'] | null
+  value: string | null
+  status: ImportStatus
+  reason: string | null
+  error: { code: string; message: string; field?: string } | null
+  warnings: { code: string; message: string }[]
+  listed: { list: string; entry: string } | null
+  dupIocId: number | null
+  dupOfLine: number | null
+  allowlist: { id: number; kind: string; value: string; reason: string } | null
+  selected: boolean
+  edited: boolean
+  meta: { ticket: string | null; comment: string | null; campaign: string | null; tags: string[] | null; ttl: string | null; expiresAt: string | null }
+}
+export interface StagedImport {
+  id: number
+  batch: ImportBatch
+  counts: ImportCounts
+  rows: ImportRow[]
+  nextCursor: number | null
+}
+export type ImportRowPatch = {
+  value?: string
+  type?: Ioc['type'] | null
+  selected?: boolean
+  ticket?: string | null
+  comment?: string | null
+  campaign?: string | null
+  tags?: string[] | null
+  ttl?: '1w' | '1m' | '3m' | '1y' | 'permanent' | null
+}
+export type ImportOptionsInput = { ttl?: ImportRowPatch['ttl']; campaign?: string | null; ticket?: string | null }
+
+/**
+ * Uploads a file with upload progress (fetch cannot report it): same cookies, CSRF echo and
+ * error envelope as every other call. `onProgress` gets 0..1 while bytes go out.
+ */
+export function stageImportFile(file: File, format: string, onProgress: (fraction: number) => void): Promise<StagedImport> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  if (format) form.append('format', format)
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/v1/imports')
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', hooks.language())
+    const token = readCookie(CSRF_COOKIE) || lastCsrfToken
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token)
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total)
+    xhr.onerror = () => reject(new ApiFailure(0, 'network', 'Network error'))
+    xhr.onload = () => {
+      const res = new Response(xhr.responseText || null, {
+        status: xhr.status,
+        headers: { 'content-type': xhr.getResponseHeader('content-type') ?? 'application/json' },
+      })
+      call<StagedImport>(Promise.resolve(res)).then(resolve, reject)
+    }
+    xhr.send(form)
+  })
+}
+
+export function stageImportText(text: string, format?: 'csv' | 'txt' | 'text'): Promise<StagedImport> {
+  return call(client.api.v1.imports.$post(undefined, { init: { body: JSON.stringify({ text, ...(format ? { format } : {}) }), headers: { 'Content-Type': 'application/json' } } }))
+}
+
+export function listImports(): Promise<{ items: ImportBatch[] }> {
+  return call(client.api.v1.imports.$get())
+}
+
+export function getImport(id: number): Promise<{ batch: ImportBatch; counts: ImportCounts }> {
+  return call(client.api.v1.imports[':id'].$get(idParam(id)))
+}
+
+export function importRows(
+  id: number,
+  query: { status?: ImportStatus; selected?: 'true' | 'false'; q?: string; limit?: string; cursor?: string },
+): Promise<{ items: ImportRow[]; nextCursor: number | null }> {
+  return call(client.api.v1.imports[':id'].rows.$get({ ...idParam(id), query: compact(query) as never }))
+}
+
+export function patchImportRow(id: number, idx: number, patch: ImportRowPatch): Promise<{ row: ImportRow; counts: ImportCounts }> {
+  return call(client.api.v1.imports[':id'].rows[':idx'].$patch({ param: { id: String(id), idx: String(idx) }, json: patch }))
+}
+
+export function selectImportRows(id: number, statuses: ('new' | 'warning')[], selected: boolean): Promise<{ counts: ImportCounts }> {
+  return call(client.api.v1.imports[':id'].select.$post({ ...idParam(id), json: { statuses, selected } }))
+}
+
+export function setImportOptions(id: number, options: ImportOptionsInput): Promise<{ options: ImportBatch['options'] }> {
+  return call(client.api.v1.imports[':id'].$patch({ ...idParam(id), json: options }))
+}
+
+export function commitImport(
+  id: number,
+  options: ImportOptionsInput = {},
+): Promise<{ created: number; skipped: number; counts: ImportCounts; batch: ImportBatch }> {
+  return call(client.api.v1.imports[':id'].commit.$post({ ...idParam(id), json: options }))
+}
+
+export function discardImport(id: number): Promise<void> {
+  return call(client.api.v1.imports[':id'].$delete(idParam(id)))
+}

@@ -1,6 +1,8 @@
+import { useSearchParams } from '@solidjs/router'
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { IOC_TYPES, type IocType, parseIoc } from '../../../functions/domain/ioc'
 import { ApiFailure, type IocInput } from '../api/client'
+import { BulkImport } from '../components/BulkImport'
 import { ExpiryPicker, type ExpiryMode } from '../components/ExpiryPicker'
 import { Field } from '../components/Field'
 import { FormError } from '../components/FormError'
@@ -50,6 +52,8 @@ function outcomeOf(err: unknown, wanted: IocType | ''): SubmitOutcome {
 
 export default function SubmitPage() {
   usePageTitle(() => t('submit.title'))
+  const [params, setParams] = useSearchParams()
+  const bulk = () => params.mode === 'bulk'
   const campaigns = useCampaigns()
   const [value, setValue] = createSignal('')
   const [type, setType] = createSignal<IocType | ''>('')
@@ -134,6 +138,18 @@ export default function SubmitPage() {
     <div class="page page-wide">
       <PageHeader icon={IconPlus} title={t('submit.title')} subtitle={t('submit.subtitle')} />
       <Show when={canWrite(user())} fallback={<div class="alert alert-info">{t('submit.readOnly')}</div>}>
+        <div class="tabs" role="tablist" aria-label={t('submit.title')}>
+          <button type="button" role="tab" class="tab" data-testid="tab-single" aria-selected={!bulk()} onClick={() => setParams({ mode: undefined })}>
+            {t('bulk.tabSingle')}
+          </button>
+          <button type="button" role="tab" class="tab" data-testid="tab-bulk" aria-selected={bulk()} onClick={() => setParams({ mode: 'bulk' })}>
+            {t('bulk.tabBulk')}
+          </button>
+        </div>
+        <Show when={bulk()}>
+          <BulkImport />
+        </Show>
+        <Show when={!bulk()}>
         <div class="submit-grid">
           <form class="card glass form" onSubmit={submit} novalidate aria-labelledby="submit-form-title">
             <h2 id="submit-form-title" class="visually-hidden">{t('submit.title')}</h2>
@@ -284,6 +300,7 @@ export default function SubmitPage() {
             </Show>
           </div>
         </div>
+        </Show>
       </Show>
     </div>
   )
