@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark prints its figures. Nothing here is asserted.
 import { benchFeeds } from './feeds'
+import { benchImport } from './import'
 import { benchIocs } from './iocs'
 import { benchPassword } from './password'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue
