@@ -23,12 +23,14 @@ export interface Server {
 }
 
 /** Starts `moat start` as a real process, the way the README does, and waits until it listens. */
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+/** `detached`: own process group, so `process.kill(-proc.pid, 'SIGKILL')` takes workerd down too. */
+export async function startServer(dataDir: string, env: Record<string, string> = {}, opts: { detached?: boolean } = {}): Promise<Server> {
   const port = await freePort()
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'moat.mjs'), 'start'], {
     cwd: ROOT,
     env: { ...process.env, MOAT_DATA: dataDir, MOAT_PORT: String(port), MOAT_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   })
   let out = ''
   proc.stdout!.on('data', (d) => (out += d))
