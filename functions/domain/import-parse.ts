@@ -574,5 +574,9 @@ export function detectFormat(text: string, filename?: string): ImportFormat {
   if (ext === 'txt') return single * 2 >= lines.length ? 'txt' : 'text'
   if (looksLikeCsv(body)) return 'csv'
   if (oneTokenPerLine && lines.length > 1 && HEADER_IOC.has(headerName(lines[0]))) return 'csv'
-  return oneTokenPerLine ? 'txt' : 'text'
+  // A list is a list of indicators: when a tenth of the lines are something else (AsciiDoc or
+  // Markdown table rows such as `|hash|Component|date|`, headings), it is a document to extract
+  // from, so no indicator in it is lost to an `invalid` row.
+  const indicators = lines.filter((l) => !/\s/.test(l) && parseIoc(l).ok).length
+  return oneTokenPerLine && indicators * 10 >= lines.length * 9 ? 'txt' : 'text'
 }
