@@ -17,6 +17,8 @@ import { syslogFrame, type Facility } from '../functions/domain/syslog'
 // (delivered).
 
 export const ROTATE_MS = 48 * 3_600_000
+/** A collector name that does not resolve in this time counts as unreachable: deliveries queue behind it. */
+const LOOKUP_TIMEOUT_MS = 5_000
 const APP_NAME = 'moat'
 
 interface Mark {
@@ -60,10 +62,22 @@ function markOf(records: ShipRecord[], fallback: Mark): Mark {
   return last ? { lastId: last.id, lastAt: last.at } : fallback
 }
 
+async function resolve(host: string) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no DNS answer for ${host} in ${LOOKUP_TIMEOUT_MS / 1000} s`)), LOOKUP_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([lookup(host), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Sends each message as one datagram to host:port; resolves the name once. */
 export async function sendDatagrams(target: Pick<SyslogTarget, 'host' | 'port'>, messages: string[]): Promise<void> {
   if (!messages.length) return
-  const address = isIP(target.host) ? { address: target.host, family: isIP(target.host) } : await lookup(target.host)
+  const address = isIP(target.host) ? { address: target.host, family: isIP(target.host) } : await resolve(target.host)
   const socket = dgram.createSocket(address.family === 6 ? 'udp6' : 'udp4')
   try {
     for (const message of messages) {
