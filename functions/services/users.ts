@@ -15,7 +15,7 @@ export interface Actor extends Pick<Principal, 'id' | 'username'> {
 const conflict = (code: string, field: string, reason: string) =>
   new ApiError(409, code, `${field}: ${reason}`, { fields: [{ field, reason, code }] })
 
-function auditStmt(db: Db, actor: Actor, action: string, target: string, details: Record<string, unknown>, severity = 5) {
+function auditStmt(db: Db, actor: Actor, action: string, target: string, details: Record<string, unknown> | null, severity = 5) {
   return db.insert(auditLog).values({
     action,
     outcome: 'success',
@@ -82,7 +82,7 @@ export async function patchUser(db: Db, id: number, patch: UserPatch, actor: Act
   const stmts = [db.update(users).set(values).where(eq(users.id, id))] as unknown[]
   if (roleChange) stmts.push(auditStmt(db, actor, 'user.role_change', row.username, { from: row.role, to: roleChange }, 6))
   if (activeChange !== undefined) {
-    stmts.push(auditStmt(db, actor, activeChange ? 'user.activate' : 'user.deactivate', row.username, {}, 6))
+    stmts.push(auditStmt(db, actor, activeChange ? 'user.activate' : 'user.deactivate', row.username, null, 6))
   }
   const other = Object.keys(patch).filter((k) => k !== 'role' && k !== 'active' && patch[k as keyof UserPatch] !== row[k as keyof UserRow])
   if (other.length) stmts.push(auditStmt(db, actor, 'user.edit', row.username, { fields: other }))
@@ -109,7 +109,7 @@ export async function resetPassword(db: Db, id: number, actor: Actor) {
         updatedAt: new Date().toISOString(),
       })
       .where(eq(users.id, id)),
-    auditStmt(db, actor, 'user.password_reset', row.username, {}, 6),
+    auditStmt(db, actor, 'user.password_reset', row.username, null, 6),
   ])
   return password
 }
