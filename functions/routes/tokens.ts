@@ -17,7 +17,7 @@ export const MAX_LIVE_TOKENS = 50
 const MAX_SCOPE: Record<Role, TokenScope> = { viewer: 'read', analyst: 'write', admin: 'admin' }
 const LEVEL: Record<TokenScope, number> = { read: 0, write: 1, admin: 2 }
 
-const fieldConflict = (status: 403 | 409 | 422, code: string, field: string, reason: string) =>
+const fieldConflict = (status: 403 | 409, code: string, field: string, reason: string) =>
   new ApiError(status, code, `${field}: ${reason}`, { fields: [{ field, reason, code }] })
 
 export const tokenRoutes = new Hono<AppEnv>()
@@ -37,7 +37,9 @@ export const tokenRoutes = new Hono<AppEnv>()
       throw fieldConflict(403, 'scope_not_allowed', 'scopes', `the ${scope} scope needs a role your account does not have`)
     }
     if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
-      throw fieldConflict(422, 'validation_failed', 'expiresAt', 'must be in the future')
+      throw new ApiError(422, 'validation_failed', 'expiresAt: must be in the future', {
+        fields: [{ field: 'expiresAt', reason: 'must be in the future', code: 'in_past' }],
+      })
     }
     if (await repo.liveTokenNamed(c.var.db, me.id, input.name)) throw fieldConflict(409, 'duplicate', 'name', 'you already have a token with this name')
     if ((await repo.countLiveTokens(c.var.db, me.id)) >= MAX_LIVE_TOKENS) {
