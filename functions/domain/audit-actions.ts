@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS: Record<string, ActionInfo> = {
   'user.avatar_remove': a('Avatar removed by an administrator', 4, 'user'),
   'token.create': a('API token created', 5, 'user'),
   'token.revoke': a('API token revoked', 5, 'user'),
+  'token.use': a('API token used', 3, 'other'),
   'token.admin_use': a('API token used with admin scope', 6, 'other'),
   'token.auth_failure': a('API token refused', 5, 'other', 'API token refused'),
   'ioc.create': a('IOC created', 3),

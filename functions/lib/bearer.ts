@@ -14,7 +14,10 @@ export const API_TOKEN_PATTERN = /^moat_[A-Za-z0-9_-]{43}$/
 /** Routes a token may never call: they need a person at a browser. */
 const SESSION_ONLY = new Set(['POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'POST /api/v1/tokens'])
 
-/** last_used_at is written at most this often per token (and whenever the address changes). */
+/**
+ * last_used_at is written, and the use audited (`token.use`), at most this often per token and
+ * whenever the address changes: a trail of where each token is used without a row per request.
+ */
 const TOUCH_EVERY_MS = 60_000
 
 const ROLE_LEVEL: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 }
@@ -73,7 +76,18 @@ export async function authenticateBearer(c: Context<AppEnv>, presented: string):
     throw new ApiError(403, 'insufficient_scope', 'This token has the read scope: it may only read (GET)')
   }
   const stale = !t.lastUsedAt || now.getTime() - Date.parse(t.lastUsedAt) >= TOUCH_EVERY_MS
-  if (stale || t.lastUsedIp !== c.var.clientIp) waitUntil(c, touchToken(db, t.id, now.toISOString(), c.var.clientIp))
+  if (stale || t.lastUsedIp !== c.var.clientIp) {
+    const use = addAudit(db, {
+      action: 'token.use',
+      outcome: 'success',
+      actor: user.username,
+      actorId: user.id,
+      sourceIp: c.var.clientIp,
+      target: `${c.req.method} ${c.req.path}`,
+      details: { tokenId: t.id, tokenName: t.name, scope: tokenLevel(t.scopes) },
+    })
+    waitUntil(c, Promise.all([touchToken(db, t.id, now.toISOString(), c.var.clientIp), use]))
+  }
   return {
     id: user.id,
     username: user.username,

@@ -140,6 +140,12 @@ describe('using tokens', () => {
     expect((await read()).lastUsedAt).toBe(first)
     await bearer(secret, '192.0.2.51').get('/api/v1/auth/me')
     await expect.poll(async () => (await read()).lastUsedIp).toBe('192.0.2.51')
+    // Each recorded use is in the audit trail too: two addresses, two records, not three.
+    const uses = (await audits('token.use')).filter((r: any) => JSON.parse(r.details).tokenId === token.id)
+    expect(uses.map((r: any) => [r.actor, r.source_ip, r.target])).toEqual([
+      ['xena', '192.0.2.50', 'GET /api/v1/auth/me'],
+      ['xena', '192.0.2.51', 'GET /api/v1/auth/me'],
+    ])
   })
 })
 

@@ -231,6 +231,7 @@ export const enAdmin = {
       user_avatar_remove: 'Picture removed',
       token_create: 'API token created',
       token_revoke: 'API token revoked',
+      token_use: 'API token used',
       token_admin_use: 'Admin token used',
       token_auth_failure: 'API token refused',
       ioc_create: 'IOC created',

@@ -231,6 +231,7 @@ export const heAdmin: typeof enAdmin = {
       user_avatar_remove: 'תמונה הוסרה',
       token_create: 'טוקן API נוצר',
       token_revoke: 'טוקן API בוטל',
+      token_use: 'שימוש בטוקן API',
       token_admin_use: 'שימוש בטוקן ניהול',
       token_auth_failure: 'טוקן API נדחה',
       ioc_create: 'IOC נוצר',
