@@ -63,8 +63,10 @@ export const app = new Hono<AppEnv>()
   .use('*', dbMiddleware)
   .use('*', async (c, next) => {
     await next()
-    // API calls and refused feed polls may have written audit records: ship them in the background.
-    if (c.req.path.startsWith('/api/') || c.res.status === 401 || c.res.status === 403) scheduleAuditShip(c)
+    // Writes, refusals and audited reads may have added audit records: ship them in the background.
+    // Other reads stay free of side effects.
+    const write = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    if (write || c.var.audited || c.res.status === 401 || c.res.status === 403) scheduleAuditShip(c)
   })
   .use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')

@@ -31,6 +31,8 @@ export interface Variables {
   user: Principal
   requestId: string
   clientIp: string
+  /** Set when the request wrote an audit record: it is shipped (CEF file, syslog) right after. */
+  audited?: boolean
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables }

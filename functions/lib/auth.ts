@@ -77,6 +77,7 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
       throw forbidden()
     }
     if (adminOnly && user.token) {
+      c.set('audited', true)
       await addAudit(c.var.db, {
         action: 'token.admin_use',
         outcome: 'success',

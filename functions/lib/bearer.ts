@@ -77,6 +77,7 @@ export async function authenticateBearer(c: Context<AppEnv>, presented: string):
   }
   const stale = !t.lastUsedAt || now.getTime() - Date.parse(t.lastUsedAt) >= TOUCH_EVERY_MS
   if (stale || t.lastUsedIp !== c.var.clientIp) {
+    c.set('audited', true)
     const use = addAudit(db, {
       action: 'token.use',
       outcome: 'success',
