@@ -1,18 +1,32 @@
 import { statfs } from 'node:fs/promises'
+import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
 import { log } from './log'
 
 /**
- * The Node side of the `HOST` service binding: capabilities workerd lacks (file system facts now;
- * LDAP, UDP syslog, certificates and backups later). Reachable only from the worker, never from
- * the network.
+ * The Node side of the `HOST` service binding: capabilities workerd lacks (file system facts,
+ * the audit file and UDP syslog; later LDAP, certificates and backups). Reachable only from the
+ * worker, never from the network.
  */
 export function createHostHandler(dataDir: string) {
+  const audit = createAuditSink(dataDir)
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url)
     try {
       if (request.method === 'GET' && url.pathname === '/v1/disk') {
         const st = await statfs(dataDir)
         return Response.json({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize })
+      }
+      if (request.method === 'POST' && url.pathname === '/v1/audit/ship') {
+        return Response.json(await audit.ship((await request.json()) as ShipRequest))
+      }
+      if (request.method === 'POST' && url.pathname === '/v1/audit/test') {
+        const { target, record } = (await request.json()) as { target: SyslogTarget; record: ShipRecord }
+        try {
+          await audit.test(target, record)
+          return Response.json({ ok: true })
+        } catch (err) {
+          return Response.json({ ok: false, error: err instanceof Error ? err.message : String(err) }, { status: 502 })
+        }
       }
       return Response.json({ error: { code: 'not_found', message: `HOST has no ${url.pathname}` } }, { status: 404 })
     } catch (err) {

@@ -42,7 +42,12 @@ export async function createRuntime(opts: LaunchOptions): Promise<Runtime> {
         compatibilityDate: cfg.compatibilityDate,
         compatibilityFlags: cfg.compatibilityFlags,
         d1Databases: { DB: cfg.databaseId },
-        bindings: { ...cfg.vars, MOAT_VERSION: packageVersion(), SESSION_SECRET: keys.sessionSecret },
+        bindings: {
+          ...cfg.vars,
+          MOAT_VERSION: packageVersion(),
+          SESSION_SECRET: keys.sessionSecret,
+          SECRETS_KEY: keys.secretsKey,
+        },
         serviceBindings: { HOST: createHostHandler(opts.dataDir) },
         assets: {
           directory: cfg.assetsDir,
@@ -76,7 +81,8 @@ export function oneTimePassword(): string {
  */
 export async function bootstrapAdmin(rt: Runtime, given?: string): Promise<{ created: boolean; password?: string }> {
   const db = await rt.mf.getD1Database('DB')
-  const count = await db.prepare('SELECT count(*) AS n FROM users').first<{ n: number }>()
+  // System accounts (e.g. `misp`, created by a migration) do not count: nobody can sign in as them.
+  const count = await db.prepare(`SELECT count(*) AS n FROM users WHERE source <> 'system'`).first<{ n: number }>()
   if (count && count.n > 0) return { created: false }
   const password = given ?? oneTimePassword()
   await db

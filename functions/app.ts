@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { dbMiddleware, type AppEnv } from './env'
+import { scheduleAuditShip } from './lib/audit-ship'
 import { ApiError } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
 import { logEvent } from './lib/log'
@@ -19,6 +20,7 @@ import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
+import { tokenRoutes } from './routes/tokens'
 import { users } from './routes/users'
 import { warninglistRoutes } from './routes/warninglists'
 
@@ -36,6 +38,7 @@ const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/a
 const api = new Hono<AppEnv>()
   .route('/auth', auth)
   .route('/users', users)
+  .route('/tokens', tokenRoutes)
   .route('/audit', audit)
   .route('/iocs', iocRoutes)
   .route('/imports', importRoutes)
@@ -58,6 +61,13 @@ export const app = new Hono<AppEnv>()
     }),
   )
   .use('*', dbMiddleware)
+  .use('*', async (c, next) => {
+    await next()
+    // Writes, refusals and audited reads may have added audit records: ship them in the background.
+    // Other reads stay free of side effects.
+    const write = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    if (write || c.var.audited || c.res.status === 401 || c.res.status === 403) scheduleAuditShip(c)
+  })
   .use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')
     try {

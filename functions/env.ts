@@ -11,6 +11,8 @@ export interface Bindings {
   HOST?: Fetcher
   /** HMAC key for session JWTs; the launcher keeps it in the data folder. */
   SESSION_SECRET: string
+  /** AES-256-GCM key for secrets at rest (lib/secrets.ts); the launcher keeps it in the data folder. */
+  SECRETS_KEY?: string
   MOAT_VERSION?: string
 }
 
@@ -20,6 +22,8 @@ export interface Principal {
   role: Role
   mustChangePassword: boolean
   via: 'cookie' | 'bearer'
+  /** Bearer requests: the API token (its role above is already limited by the token's scope). */
+  token?: { id: number; name: string; scope: 'read' | 'write' | 'admin'; userRole: Role }
 }
 
 export interface Variables {
@@ -27,6 +31,8 @@ export interface Variables {
   user: Principal
   requestId: string
   clientIp: string
+  /** Set when the request wrote an audit record: it is shipped (CEF file, syslog) right after. */
+  audited?: boolean
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables }

@@ -6,9 +6,9 @@ import { logEvent } from '../functions/lib/log'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
 export const CRONS: Record<string, string[]> = {
-  '* * * * *': ['expire'],
+  '* * * * *': ['expire', 'audit'],
   '*/10 * * * *': ['housekeeping'],
-  '17 3 * * *': ['optimize'],
+  '17 3 * * *': ['optimize', 'audit-retention'],
 }
 
 /** `job:<name>` runs one job on demand (the launcher's `moat run-job`). */
@@ -31,7 +31,7 @@ export async function runScheduled(cron: string, env: Bindings, scheduledTime: n
   for (const name of jobsFor(cron)) {
     await markJobStarted(db, name, new Date())
     try {
-      const result = await JOBS[name](db, now)
+      const result = await JOBS[name](db, now, env)
       await markJobFinished(db, name, new Date(), 'ok', result)
       logEvent('info', 'job finished', { job: name, cron, result })
     } catch (err) {

@@ -1,13 +1,17 @@
-import type { Db } from '../functions/env'
+import type { Bindings, Db } from '../functions/env'
+import { runAuditRetention, runAuditShip } from './audit'
 import { runExpire } from './expire'
 import { runHousekeeping } from './housekeeping'
 import { runOptimize } from './optimize'
 
-export type Job = (db: Db, now: Date) => Promise<Record<string, unknown>>
+/** `env` reaches the bindings (HOST) for jobs that need the launcher. */
+export type Job = (db: Db, now: Date, env?: Bindings) => Promise<Record<string, unknown>>
 
 /** Every job by name: what `moat run-job <name>` and the cron table refer to. */
 export const JOBS: Record<string, Job> = {
   expire: runExpire,
   housekeeping: runHousekeeping,
   optimize: runOptimize,
+  audit: runAuditShip,
+  'audit-retention': runAuditRetention,
 }

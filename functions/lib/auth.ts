@@ -1,7 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Role } from '../../schema/contracts/common'
 import type { AppEnv } from '../env'
+import { addAudit } from '../repos/audit'
 import { getUserById } from '../repos/users'
+import { authenticateBearer } from './bearer'
 import { ApiError, forbidden, unauthorized } from './errors'
 import { readSession, refreshSessionIfDue, sameToken } from './session'
 
@@ -15,14 +17,16 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
 ])
 
 /**
- * Resolves the caller from the session cookie and enforces, in order: a valid signature and
- * lifetime, an active account whose token version still matches (password change, reset and
- * deactivation end old sessions), the CSRF double-submit token on writes, and the forced password
- * change.
+ * Resolves the caller from a bearer token (lib/bearer.ts: no cookies, so no CSRF) or from the
+ * session cookie, and enforces, in order: a valid signature and lifetime, an active account whose
+ * token version still matches (password change, reset and deactivation end old sessions), the CSRF
+ * double-submit token on writes, and the forced password change.
  */
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.header('authorization')?.toLowerCase().startsWith('bearer ')) {
-    throw unauthorized('invalid_token', 'API tokens are not enabled on this server yet')
+  const authorization = c.req.header('authorization')
+  if (authorization && /^bearer\s/i.test(authorization)) {
+    c.set('user', await authenticateBearer(c, authorization.slice(7).trim()))
+    return next()
   }
   const session = await readSession(c)
   if (!session.ok) {
@@ -58,9 +62,33 @@ function checkCsrf(c: Context<AppEnv>, expected: string) {
   }
 }
 
+/**
+ * Lets only these roles through. A bearer token acts with the lower of its owner's role and its
+ * scope; passing an admin-only check with a token is audited (`token.admin_use`).
+ */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  const adminOnly = roles.length === 1 && roles[0] === 'admin'
   return async (c, next) => {
-    if (!roles.includes(c.var.user.role)) throw forbidden()
+    const { user } = c.var
+    if (!roles.includes(user.role)) {
+      if (user.token && roles.includes(user.token.userRole)) {
+        throw new ApiError(403, 'insufficient_scope', `This token's scope (${user.token.scope}) does not allow this action`)
+      }
+      throw forbidden()
+    }
+    if (adminOnly && user.token) {
+      c.set('audited', true)
+      await addAudit(c.var.db, {
+        action: 'token.admin_use',
+        outcome: 'success',
+        severity: 6,
+        actor: user.username,
+        actorId: user.id,
+        sourceIp: c.var.clientIp,
+        target: `${c.req.method} ${c.req.path}`,
+        details: { tokenId: user.token.id, tokenName: user.token.name },
+      })
+    }
     await next()
   }
 }

@@ -17,6 +17,18 @@ export const SETTING_DEFAULTS = {
   'feeds.tokenGraceHours': 24,
   /** Per-feed maximum lines (`{"/feed/pa/url": 50000}`): devices have capacities; the catalogue warns when a feed is over. */
   'feeds.limits': {} as Record<string, number>,
+  /** Audit stream to a syslog collector (RFC 5424 over UDP, CEF messages); off until an admin sets it. */
+  'syslog.enabled': false,
+  'syslog.host': '',
+  'syslog.port': 514,
+  'syslog.facility': 'local0',
+  /** audit_log rows older than this are deleted (only once shipped to the local CEF file). */
+  'audit.retentionDays': 365,
+  /** Shipping cursors: the last audit id written to data/audit/cef.log and sent to syslog. */
+  'audit.cursor.file': 0,
+  'audit.cursor.syslog': 0,
+  /** Last delivery run: times, last ids and the last error of each destination (lib/audit-ship.ts). */
+  'audit.delivery': {} as Record<string, string | number | null>,
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T

@@ -5,6 +5,8 @@ import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
+import * as tokenC from '../../schema/contracts/tokens'
+import * as userC from '../../schema/contracts/users'
 import { ErrorBody } from '../../schema/contracts/common'
 import { FEEDS } from '../domain/feed-catalogue'
 import type { AppEnv } from '../env'
@@ -33,7 +35,21 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/auth/me/avatar', summary: 'Upload own avatar: multipart field `file`, PNG/JPEG/GIF/WebP by content, at most 1 MiB', auth: true, body: 'multipart', response: z.object({ user: authC.Me }), errors: [400, 401, 403, 413, 415] },
   { method: 'delete', path: '/api/v1/auth/me/avatar', summary: 'Remove own avatar', auth: true, response: z.object({ user: authC.Me }), errors: [401, 403] },
   { method: 'get', path: '/api/v1/users/{id}/avatar', summary: "A user's avatar image", auth: true, errors: [401, 404] },
-  { method: 'get', path: '/api/v1/audit', summary: 'Audit records, newest first (admin); query: limit, cursor, action', auth: true, query: auditC.AuditQuery, response: auditC.AuditPage, errors: [400, 401, 403] },
+  { method: 'delete', path: '/api/v1/users/{id}/avatar', summary: "Remove a user's avatar (admin)", auth: true, response: z.object({ user: userC.AdminUser }), errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/users', summary: 'Users (admin): q (username, name, email), role, source, active; with last sign-in and live token count', auth: true, query: userC.UserQuery, response: userC.UserList, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/v1/users', summary: 'Create a local user (admin); the answer holds a one-time password, shown once, to be changed at the first sign-in', auth: true, body: userC.UserCreateInput, response: userC.UserWithPassword, status: 201, errors: [400, 401, 403, 409, 415] },
+  { method: 'get', path: '/api/v1/users/{id}', summary: 'One user (admin)', auth: true, response: z.object({ user: userC.AdminUser }), errors: [401, 403, 404] },
+  { method: 'patch', path: '/api/v1/users/{id}', summary: 'Edit display name, email, role, role description, active (admin). Deactivation ends sessions and stops tokens at once; 409 self_change (own role or deactivation), last_admin', auth: true, body: userC.UserPatch, response: z.object({ user: userC.AdminUser }), errors: [400, 401, 403, 404, 409, 422] },
+  { method: 'post', path: '/api/v1/users/{id}/reset-password', summary: 'New one-time password (admin): must be changed at the next sign-in; unlocks the account and ends its sessions; local accounts only', auth: true, response: userC.UserWithPassword, errors: [401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/tokens', summary: 'API tokens: your own; admins owner=all (or userId) for everyone\'s. Never the token itself', auth: true, query: tokenC.TokenQuery, response: tokenC.TokenList, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/v1/tokens', summary: 'Create an API token (signed-in session only): name, scopes read|write|admin (not above your role), optional expiresAt; the secret is in this answer only', auth: true, body: tokenC.TokenInput, response: tokenC.TokenCreated, status: 201, errors: [400, 401, 403, 409, 415, 422] },
+  { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke a token (your own; admins any); it stops working at once', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/audit', summary: 'Audit records, newest first (admin): action (exact, or prefix ending in . or *), actor, outcome, from, to; keyset paging with limit and cursor', auth: true, query: auditC.AuditQuery, response: auditC.AuditPage, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/audit/export.csv', summary: 'Audit records as CSV (admin), same filters, at most 100 000 rows; formula cells neutralised', auth: true, query: auditC.AuditFilter, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/audit/settings', summary: 'Syslog target, audit retention and delivery state (admin)', auth: true, response: z.object({ settings: auditC.AuditSettings }), errors: [401, 403] },
+  { method: 'patch', path: '/api/v1/audit/settings', summary: 'Change the syslog target (host, port 1-65535, facility, enabled) or the retention (admin)', auth: true, body: auditC.AuditSettingsInput, response: z.object({ settings: auditC.AuditSettings }), errors: [400, 401, 403, 415] },
+  { method: 'post', path: '/api/v1/audit/syslog/test', summary: 'Send one test message to the syslog collector (admin); fields override the saved target', auth: true, body: auditC.SyslogTestInput, response: z.object({ ok: z.boolean(), target: z.string() }), errors: [400, 401, 403, 502, 503] },
+  { method: 'get', path: '/api/v1/audit/{id}', summary: 'One audit record with its CEF line and RFC 5424 frame (admin)', auth: true, response: auditC.AuditPreview, errors: [401, 403, 404] },
   { method: 'post', path: '/api/v1/iocs/parse', summary: 'Run the IOC rules over each non-empty, non-# line; stores nothing (paste up to 5 MB)', auth: true, body: iocC.ParseInput, errors: [400, 401, 413, 415] },
   { method: 'post', path: '/api/v1/iocs', summary: 'Submit one IOC (analyst/admin). 201 with warnings; 409 duplicate (or 200 with onDuplicate=extend); 422 invalid_ioc, allowlisted, confirmation_required (resend with confirm=true)', auth: true, body: iocC.IocInput, response: iocC.IocCreated, status: 201, errors: [400, 401, 403, 409, 415, 422] },
   { method: 'get', path: '/api/v1/iocs', summary: 'Search IOCs: q (substring, prefix or exact), type, status, ticket, user, campaign, tag, from, to, sort, limit, cursor', auth: true, query: iocC.IocQuery, response: iocC.IocPage, errors: [400, 401] },
@@ -90,7 +106,8 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'Wrong content type',
   422: 'Understood but refused (see error.code)',
   429: 'Too many attempts; see Retry-After',
-  503: 'Database unavailable',
+  502: 'An outside system (syslog collector) could not be reached',
+  503: 'Database or launcher unavailable',
 }
 
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' })
@@ -118,7 +135,7 @@ export function buildOpenApi(version: string) {
     paths[op.path] ??= {}
     paths[op.path][op.method] = {
       summary: op.summary,
-      security: op.auth ? [{ cookieSession: [] }] : [],
+      security: op.auth ? [{ cookieSession: [] }, { bearerToken: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses,
@@ -151,13 +168,18 @@ export function buildOpenApi(version: string) {
       title: 'Moat API',
       version,
       description:
-        'Errors are {"error":{"code","message","details"}}. Cookie-authenticated writes must send X-CSRF-Token equal to the moat_csrf cookie.',
+        'Errors are {"error":{"code","message","details"}}. Cookie-authenticated writes must send X-CSRF-Token equal to the moat_csrf cookie; requests with Authorization: Bearer <API token> need no CSRF token.',
     },
     servers: [{ url: '/' }],
     components: {
       schemas: { Error: schemaOf(ErrorBody) },
       securitySchemes: {
         cookieSession: { type: 'apiKey', in: 'cookie', name: 'moat_session' },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Personal API token (moat_…): read scope GET only; write adds analyst writes; admin adds admin routes (admins only). No CSRF header needed.',
+        },
         csrfHeader: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
         feedBasic: { type: 'http', scheme: 'basic', description: 'feed consumer token as the password' },
         feedToken: { type: 'apiKey', in: 'query', name: 'token' },

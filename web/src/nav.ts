@@ -2,6 +2,7 @@ import type { Component } from 'solid-js'
 import type { Role } from '../../schema/contracts/common'
 import type { IconProps } from './components/Icons'
 import {
+  IconAudit,
   IconFlag,
   IconHome,
   IconPlus,
@@ -10,6 +11,7 @@ import {
   IconSearch,
   IconShield,
   IconUser,
+  IconUsers,
 } from './components/Icons'
 import type { Dict } from './i18n/en'
 
@@ -33,6 +35,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/feeds', label: 'feeds', icon: IconRss },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
+  { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },
+  { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -20,6 +20,8 @@ export const routes: RouteDefinition[] = [
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),
       },
+      { path: '/admin/users', component: lazy(() => import('./pages/UsersPage')) },
+      { path: '/admin/audit', component: lazy(() => import('./pages/AuditPage')) },
       { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
       { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
       { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },

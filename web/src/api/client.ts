@@ -27,6 +27,17 @@ import type {
   ConsumerPatch as ConsumerPatchSchema,
   FeedSettings as FeedSettingsSchema,
 } from '../../../schema/contracts/feeds'
+import type {
+  AuditRecord as AuditRecordSchema,
+  AuditSettings as AuditSettingsSchema,
+  AuditSettingsInput as AuditSettingsInputSchema,
+} from '../../../schema/contracts/audit'
+import type { ApiToken as ApiTokenSchema, TokenInput as TokenInputSchema } from '../../../schema/contracts/tokens'
+import type {
+  AdminUser as AdminUserSchema,
+  UserCreateInput as UserCreateSchema,
+  UserPatch as UserPatchSchema,
+} from '../../../schema/contracts/users'
 import type { z } from 'zod'
 
 const CSRF_COOKIE = 'moat_csrf'
@@ -584,4 +595,92 @@ export function commitImport(
 
 export function discardImport(id: number): Promise<void> {
   return call(client.api.v1.imports[':id'].$delete(idParam(id)))
+}
+
+// ---- Users, API tokens and audit (admin) ---------------------------------------------------
+
+export type AdminUser = z.infer<typeof AdminUserSchema>
+export type UserCreate = z.input<typeof UserCreateSchema>
+export type UserChange = z.input<typeof UserPatchSchema>
+export type ApiToken = z.infer<typeof ApiTokenSchema>
+export type TokenCreate = z.input<typeof TokenInputSchema>
+export type AuditRecord = z.infer<typeof AuditRecordSchema>
+export type AuditSettings = z.infer<typeof AuditSettingsSchema>
+export type AuditSettingsPatch = z.input<typeof AuditSettingsInputSchema>
+
+export interface UserFilters {
+  q?: string
+  role?: string
+  source?: string
+  active?: string
+}
+
+export function listUsers(filters: UserFilters): Promise<{ items: AdminUser[] }> {
+  return call(client.api.v1.users.$get({ query: compact(filters) as never }))
+}
+
+/** `password` is the one-time password: shown once. */
+export function createUser(input: UserCreate): Promise<{ user: AdminUser; password: string }> {
+  return call(client.api.v1.users.$post({ json: input }))
+}
+
+export function patchUser(id: number, patch: UserChange): Promise<{ user: AdminUser }> {
+  return call(client.api.v1.users[':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+export function resetUserPassword(id: number): Promise<{ user: AdminUser; password: string }> {
+  return call(client.api.v1.users[':id']['reset-password'].$post(idParam(id)))
+}
+
+export function removeUserAvatar(id: number): Promise<{ user: AdminUser }> {
+  return call(client.api.v1.users[':id'].avatar.$delete(idParam(id)))
+}
+
+/** Own tokens, or (admins) everyone's with `all`. */
+export function listTokens(all = false): Promise<{ items: ApiToken[] }> {
+  return call(client.api.v1.tokens.$get({ query: all ? { owner: 'all' } : {} }))
+}
+
+/** `secret` is the token itself: shown once, Moat keeps only its hash. */
+export function createToken(input: TokenCreate): Promise<{ token: ApiToken; secret: string }> {
+  return call(client.api.v1.tokens.$post({ json: input }))
+}
+
+export function revokeToken(id: number): Promise<void> {
+  return call(client.api.v1.tokens[':id'].$delete(idParam(id)))
+}
+
+export interface AuditFilters {
+  action?: string
+  actor?: string
+  outcome?: string
+  from?: string
+  to?: string
+}
+
+export function listAudit(filters: AuditFilters, cursor?: string, limit = 50): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+  return call(client.api.v1.audit.$get({ query: compact({ ...filters, cursor, limit: String(limit) }) as never }))
+}
+
+export function auditPreview(id: number): Promise<{ record: AuditRecord; cef: string; syslog: string }> {
+  return call(client.api.v1.audit[':id'].$get(idParam(id)))
+}
+
+/** A plain download link (the session cookie authenticates it). */
+export function auditExportUrl(filters: AuditFilters): string {
+  const query = new URLSearchParams(compact(filters) as Record<string, string>)
+  const path = client.api.v1.audit['export.csv'].$path()
+  return query.size ? `${path}?${query}` : path
+}
+
+export function auditSettings(): Promise<{ settings: AuditSettings }> {
+  return call(client.api.v1.audit.settings.$get())
+}
+
+export function patchAuditSettings(patch: AuditSettingsPatch): Promise<{ settings: AuditSettings }> {
+  return call(client.api.v1.audit.settings.$patch({ json: patch }))
+}
+
+export function testSyslog(target: { host?: string; port?: number; facility?: AuditSettings['syslogFacility'] }): Promise<{ ok: boolean; target: string }> {
+  return call(client.api.v1.audit.syslog.test.$post({ json: target }))
 }

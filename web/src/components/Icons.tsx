@@ -287,3 +287,23 @@ export const IconRotate = (p: IconProps) => (
     <path d="M20.5 5v6.5H14" />
   </Icon>
 )
+
+export const IconUsers = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="9" cy="8" r="3.2" />
+    <path d="M3.5 19.5a5.5 5.5 0 0 1 11 0M15.5 5.2a3.2 3.2 0 0 1 0 5.6M17.5 14.2a5.5 5.5 0 0 1 3 5.3" />
+  </Icon>
+)
+
+export const IconAudit = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 3.5h9l4 4v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-15a1 1 0 0 1 1-1Z" />
+    <path d="m8.5 12.5 2 2 4-4.5M8.5 17.5h7" />
+  </Icon>
+)
+
+export const IconSend = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M20.5 3.5 10 14M20.5 3.5l-6.5 17-4-6.5-6.5-4 17-6.5Z" />
+  </Icon>
+)

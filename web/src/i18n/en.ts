@@ -1,3 +1,5 @@
+import { enAdmin } from './en-admin'
+
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
 export const en = {
@@ -19,6 +21,8 @@ export const en = {
     profile: 'Profile',
     feeds: 'Feeds',
     feedConsumers: 'Feed consumers',
+    users: 'Users',
+    audit: 'Audit log',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -886,6 +890,8 @@ export const en = {
     hour: '1 hour',
     hours: '{{ n }} hours',
   },
+  // Users, API tokens, audit log (en-admin.ts).
+  ...enAdmin,
 }
 
 /** Every language file must have exactly these keys (strings only). */

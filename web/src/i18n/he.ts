@@ -1,4 +1,5 @@
 import type { Dict } from './en'
+import { heAdmin } from './he-admin'
 
 export const he: Dict = {
   app: {
@@ -19,6 +20,8 @@ export const he: Dict = {
     profile: 'פרופיל',
     feeds: 'פידים',
     feedConsumers: 'צרכני פידים',
+    users: 'משתמשים',
+    audit: 'יומן ביקורת',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -884,4 +887,5 @@ export const he: Dict = {
     hour: 'שעה אחת',
     hours: '{{ n }} שעות',
   },
+  ...heAdmin,
 }

@@ -1,6 +1,7 @@
 import { useLocation } from '@solidjs/router'
 import { createSignal, Show, untrack } from 'solid-js'
 import type { Me, ProfileInput } from '../../../schema/contracts/auth'
+import { ApiTokensCard } from '../components/ApiTokens'
 import { AvatarEditor } from '../components/AvatarEditor'
 import { AccountCard } from '../components/AccountCard'
 import { Field } from '../components/Field'
@@ -44,6 +45,7 @@ export default function ProfilePage() {
             </div>
             <ProfileForm user={me()} onSaved={() => setFlash('saved')} onEdit={() => setFlash()} />
           </div>
+          <ApiTokensCard role={me().role} />
         </div>
       )}
     </Show>

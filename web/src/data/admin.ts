@@ -1,0 +1,16 @@
+export {
+  auditExportUrl,
+  auditPreview,
+  auditSettings,
+  createToken,
+  createUser,
+  listAudit,
+  listTokens,
+  listUsers,
+  patchAuditSettings,
+  patchUser,
+  removeUserAvatar,
+  resetUserPassword,
+  revokeToken,
+  testSyslog,
+} from '../api/client'
