@@ -21,6 +21,8 @@ import { iocRoutes } from './routes/iocs'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
 import { tokenRoutes } from './routes/tokens'
+import { taxii1Routes } from './routes/taxii1'
+import { taxii2Routes } from './routes/taxii2'
 import { users } from './routes/users'
 import { warninglistRoutes } from './routes/warninglists'
 
@@ -81,6 +83,8 @@ export const app = new Hono<AppEnv>()
   })
   .route('/health', health)
   .route('/feed', feedRoutes)
+  .route('/', taxii2Routes)
+  .route('/', taxii1Routes)
   .route('/api/v1', api)
 
 /**

@@ -3,6 +3,7 @@ import { runAuditRetention, runAuditShip } from './audit'
 import { runExpire } from './expire'
 import { runHousekeeping } from './housekeeping'
 import { runOptimize } from './optimize'
+import { runStix } from './stix'
 
 /** `env` reaches the bindings (HOST) for jobs that need the launcher. */
 export type Job = (db: Db, now: Date, env?: Bindings) => Promise<Record<string, unknown>>
@@ -14,4 +15,5 @@ export const JOBS: Record<string, Job> = {
   optimize: runOptimize,
   audit: runAuditShip,
   'audit-retention': runAuditRetention,
+  stix: runStix,
 }

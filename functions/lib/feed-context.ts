@@ -17,6 +17,12 @@ export interface FeedContext {
   cpIpv6: boolean
   shrinkAlertShare: number
   limits: Record<string, number>
+  /** Public base URL for absolute TAXII addresses ('' = relative paths); never the Host header. */
+  publicUrl: string
+  /** TLP marking on published STIX versions ('' = none). */
+  taxiiTlp: string
+  /** Content blocks per TAXII 1.1 Poll_Response part. */
+  taxii1PartSize: number
 }
 
 let current: { ctx: FeedContext; at: number } | null = null
@@ -43,6 +49,9 @@ export async function feedContext(d1: D1Database): Promise<FeedContext> {
     cpIpv6: Boolean(s['feeds.cpIpv6']),
     shrinkAlertShare: Number(s['feeds.shrinkAlertShare']),
     limits: (s['feeds.limits'] ?? {}) as Record<string, number>,
+    publicUrl: String(s['feeds.publicUrl'] ?? ''),
+    taxiiTlp: String(s['feeds.taxiiTlp'] ?? ''),
+    taxii1PartSize: Number(s['feeds.taxii1PartSize']),
   }
   current = { ctx, at: Date.now() }
   return ctx

@@ -29,6 +29,12 @@ export const SETTING_DEFAULTS = {
   'audit.cursor.syslog': 0,
   /** Last delivery run: times, last ids and the last error of each destination (lib/audit-ship.ts). */
   'audit.delivery': {} as Record<string, string | number | null>,
+  /** `https://moat.example.org`: base of the absolute addresses TAXII discovery hands out ('' = relative). */
+  'feeds.publicUrl': '',
+  /** TLP marking (`white|green|amber|red`, '' = none) on STIX versions published from now on. */
+  'feeds.taxiiTlp': '',
+  /** Content blocks per TAXII 1.1 poll response part (more follow by Poll_Fulfillment). */
+  'feeds.taxii1PartSize': 10000,
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T

@@ -117,6 +117,8 @@ const SETTING_KEYS = {
   shrinkAlertShare: 'feeds.shrinkAlertShare',
   tokenGraceHours: 'feeds.tokenGraceHours',
   limits: 'feeds.limits',
+  publicUrl: 'feeds.publicUrl',
+  taxiiTlp: 'feeds.taxiiTlp',
 } as const
 
 async function currentSettings(db: AppEnv['Variables']['db']) {
@@ -127,6 +129,8 @@ async function currentSettings(db: AppEnv['Variables']['db']) {
     shrinkAlertShare: await getSetting(db, 'feeds.shrinkAlertShare'),
     tokenGraceHours: await getSetting(db, 'feeds.tokenGraceHours'),
     limits: await getSetting(db, 'feeds.limits'),
+    publicUrl: await getSetting(db, 'feeds.publicUrl'),
+    taxiiTlp: (await getSetting(db, 'feeds.taxiiTlp')) as '' | 'white' | 'green' | 'amber' | 'red',
   }
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 const FeedPattern = z
   .string()
   .trim()
-  .regex(/^\/feed\/[a-z0-9_/.-]*\*?$/, "must be a feed path such as /feed/pa/ip or /feed/cp/* ")
+  .regex(/^\/(feed|taxii2?)\/[a-z0-9_/.-]*\*?$/, 'must be a feed path such as /feed/pa/ip, /feed/cp/*, /taxii2/ip or /taxii/moat-ip')
 const Cidr = z.string().trim().min(1).max(64)
 
 export const ConsumerInput = z
@@ -41,6 +41,12 @@ export const FeedSettings = z
     cpIpv6: z.boolean(),
     shrinkAlertShare: z.number().min(0, 'must be at least 0').max(1, 'must be at most 1'),
     tokenGraceHours: z.number().int().min(0).max(24 * 30),
+    publicUrl: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(/^(https?:\/\/[^\s/?#]+(\/[^\s?#]*)?)?$/, 'must be empty or an http(s) URL such as https://moat.example.org, without query or fragment'),
+    taxiiTlp: z.enum(['', 'white', 'green', 'amber', 'red']),
     limits: z.record(z.string().regex(/^\/feed\/[a-z0-9_/.-]+$/, 'must be a feed path'), z.number().int().min(1, 'must be at least 1').max(100_000_000)),
   })
   .partial()
