@@ -46,7 +46,8 @@ export type Taxii1Request =
 export type ParseFailure = { error: 'BAD_MESSAGE' | 'UNSUPPORTED_MESSAGE'; message: string; messageId: string }
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false, trimValues: true })
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true })
+// suppressBooleanAttributes would write more="true" as a bare `more`: not XML.
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false })
 
 type Node = Record<string, unknown>
 

@@ -85,10 +85,9 @@ async function poll(c: C, req: TaxiiRequest, m: Extract<Taxii1Request, { kind: '
     const binding = pickBinding(m.bindings)
     if (!binding) return xml(c, statusMessage(m.messageId, 'UNSUPPORTED_CONTENT_BINDING', 'Content bindings offered: urn:stix.mitre.org:xml:1.1.1, urn:stix.mitre.org:xml:1.2'))
     await freshVersions(c, req)
-    // Everything up to `end` is already committed: later versions are always added after it.
-    const last = await lastDateAdded(c.env.DB)
-    const now = microsToIso(req.now.getTime() * 1000)
-    let end = last && last < now ? last : now
+    // Everything added up to the newest version is committed, and whatever is published later
+    // is added after it: that end keeps the window's content fixed across parts and polls.
+    let end = (await lastDateAdded(c.env.DB)) ?? microsToIso(Date.now() * 1000)
     if (m.end && m.end < end) end = m.end
     query = { collection: m.collection, ...(m.begin ? { begin: m.begin } : {}), end, binding }
     if (m.countOnly) {
