@@ -21,6 +21,7 @@ import { iocRoutes } from './routes/iocs'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
 import { tokenRoutes } from './routes/tokens'
+import { stixExportRoutes, stixFeedRoutes } from './routes/stix-export'
 import { taxii1Routes } from './routes/taxii1'
 import { taxii2Routes } from './routes/taxii2'
 import { users } from './routes/users'
@@ -51,6 +52,7 @@ const api = new Hono<AppEnv>()
   .route('/feed-consumers', feedConsumerRoutes)
   .route('/feed-catalogue', feedCatalogueRoutes)
   .route('/openapi.json', openapi)
+  .route('/export', stixExportRoutes)
 
 export const app = new Hono<AppEnv>()
   .use('*', requestId())
@@ -82,6 +84,8 @@ export const app = new Hono<AppEnv>()
     }
   })
   .route('/health', health)
+  // Before /feed/*: the STIX bundle is served here, every other feed by feedRoutes.
+  .route('/', stixFeedRoutes)
   .route('/feed', feedRoutes)
   .route('/', taxii2Routes)
   .route('/', taxii1Routes)

@@ -268,3 +268,25 @@ export async function countSnapshot(d1: D1Database, kinds: string[], window: { b
   const row = await d1.prepare(`SELECT count(*) AS n FROM stix_versions v WHERE ${w.sql}`).bind(...w.binds).first<{ n: number }>()
   return row?.n ?? 0
 }
+
+/** Active objects (newest version, not revoked, not expired) after the keyset `after`: bundles. */
+export async function pageActive(d1: D1Database, kinds: string[], nowIso: string, after: string | null, limit: number): Promise<VersionRow[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT date_added AS dateAdded, stix_id AS stixId, kind, created, modified, revoked, data
+       FROM stix_versions WHERE latest = 1 AND revoked = 0 AND (valid_until IS NULL OR valid_until > ?)
+       AND kind IN (SELECT value FROM json_each(?)) AND date_added > ? ORDER BY date_added LIMIT ?`,
+    )
+    .bind(nowIso, JSON.stringify(kinds), after ?? '', limit)
+    .all<VersionRow>()
+  return results
+}
+
+export async function identityVersion(d1: D1Database): Promise<VersionRow | null> {
+  return d1
+    .prepare(
+      `SELECT date_added AS dateAdded, stix_id AS stixId, kind, created, modified, revoked, data
+       FROM stix_versions WHERE source = 'identity' AND latest = 1 LIMIT 1`,
+    )
+    .first<VersionRow>()
+}

@@ -22,7 +22,35 @@ interface Operation {
   response?: z.ZodType
   status?: number
   errors: number[]
+  /** Feed-like routes: public or a feed consumer token (Basic, Bearer, Token, ?token=), per feeds.access. */
+  feed?: boolean
+  /** Response media type when not JSON. */
+  media?: string
 }
+
+const TAXII = 'application/taxii+json;version=2.1'
+const TAXII_ERRORS = [400, 401, 403, 404, 406, 503]
+const COL = '/taxii2/{root}/collections/{collection}'
+const POLL_XML = 'TAXII 1.1 XML message binding (POST application/xml with X-TAXII-Content-Type, X-TAXII-Protocol, X-TAXII-Services); errors are Status_Message'
+
+/** TAXII 2.1 (read-only; errors are TAXII error messages), TAXII 1.1 and STIX bundles. */
+const TAXII_OPERATIONS: Operation[] = [
+  { method: 'get', path: '/taxii2/', summary: 'TAXII 2.1 discovery: API roots (absolute from feeds.publicUrl, else relative)', auth: false, feed: true, media: TAXII, errors: [401, 403, 406, 503] },
+  { method: 'get', path: '/taxii2/{root}/', summary: 'TAXII 2.1 API root (moat; ziochub = compatibility root with one collection `indicators`)', auth: false, feed: true, media: TAXII, errors: [401, 404, 406] },
+  { method: 'get', path: '/taxii2/{root}/collections/', summary: 'Collections: all (with the Moat identity) and one per IOC type; can_read reflects the consumer', auth: false, feed: true, media: TAXII, errors: [401, 404, 406] },
+  { method: 'get', path: `${COL}/`, summary: 'One collection', auth: false, feed: true, media: TAXII, errors: [401, 404, 406] },
+  { method: 'get', path: `${COL}/objects/`, summary: 'STIX 2.1 envelope in date_added order; limit (max 10000), next, added_after, match[id|type|version|spec_version]; X-TAXII-Date-Added-First/Last', auth: false, feed: true, media: TAXII, errors: TAXII_ERRORS },
+  { method: 'get', path: `${COL}/manifest/`, summary: 'Manifest records (id, date_added, version, media_type); same filters as objects', auth: false, feed: true, media: TAXII, errors: TAXII_ERRORS },
+  { method: 'get', path: `${COL}/objects/{object}/`, summary: 'One object by id (an index hit); match[version] picks versions (default last)', auth: false, feed: true, media: TAXII, errors: TAXII_ERRORS },
+  { method: 'get', path: `${COL}/objects/{object}/versions/`, summary: "An object's versions (modified timestamps), paged", auth: false, feed: true, media: TAXII, errors: TAXII_ERRORS },
+  { method: 'get', path: '/taxii2/{root}/status/{status}/', summary: 'Always 404: the server accepts no writes', auth: false, feed: true, media: TAXII, errors: [404] },
+  { method: 'post', path: '/taxii/discovery', summary: `TAXII 1.1 Discovery_Request -> Discovery_Response. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403] },
+  { method: 'post', path: '/taxii/collections', summary: `TAXII 1.1 Collection_Information_Request -> one DATA_FEED per IOC type, moat-hash, moat-all. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403] },
+  { method: 'post', path: '/taxii/poll', summary: `TAXII 1.1 Poll_Request (Exclusive_Begin_Timestamp, Inclusive_End_Timestamp, FULL|COUNT_ONLY) and Poll_Fulfillment -> STIX 1.1.1 packages. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403, 503] },
+  { method: 'get', path: '/feed/stix', summary: 'STIX 2.1 bundle of every active indicator (ZIoCHub URL)', auth: false, feed: true, media: 'application/stix+json;version=2.1', errors: [401, 403, 503] },
+  { method: 'get', path: '/feed/stix/{type}', summary: 'STIX 2.1 bundle of one IOC type (ip, domain, url, email, md5, sha1, sha256, hash)', auth: false, feed: true, media: 'application/stix+json;version=2.1', errors: [401, 403, 404, 503] },
+  { method: 'get', path: '/api/v1/export/stix', summary: 'STIX 2.1 bundle of the active indicators (streamed); query: type', auth: true, media: 'application/stix+json;version=2.1', errors: [400, 401] },
+]
 
 /** Every API route. A test compares this list with the routes the app really has. */
 export const OPERATIONS: Operation[] = [
@@ -94,6 +122,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/feed-catalogue', summary: 'Every feed URL with its format and last published size, plus feed settings', auth: true, response: feedC.Catalogue, errors: [401] },
   { method: 'patch', path: '/api/v1/feed-catalogue/settings', summary: 'Feed settings (admin): access public|token, PAN-OS domain wildcard, Check Point IPv6, shrink alert share, token grace hours', auth: true, body: feedC.FeedSettings, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
+  ...TAXII_OPERATIONS,
 ]
 
 const ERROR_TEXT: Record<number, string> = {
@@ -104,6 +133,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Wrong content type',
+  406: 'The Accept header allows no media type this route answers with',
   422: 'Understood but refused (see error.code)',
   429: 'Too many attempts; see Retry-After',
   502: 'An outside system (syslog collector) could not be reached',
@@ -118,9 +148,14 @@ export function buildOpenApi(version: string) {
     const responses: Record<string, unknown> = {}
     responses[String(op.status ?? 200)] = op.response
       ? { description: 'OK', content: { 'application/json': { schema: schemaOf(op.response) } } }
-      : { description: 'OK' }
+      : op.media
+        ? { description: 'OK', content: { [op.media]: {} } }
+        : { description: 'OK' }
     for (const code of op.errors) {
-      responses[String(code)] = { description: ERROR_TEXT[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+      responses[String(code)] =
+        op.feed && op.media
+          ? { description: `${ERROR_TEXT[code]} (in the protocol's own error format)`, content: { [op.media.startsWith('application/stix') ? 'text/plain' : op.media]: {} } }
+          : { description: ERROR_TEXT[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
     }
     const requestBody =
       op.body === 'multipart'
@@ -129,13 +164,13 @@ export function buildOpenApi(version: string) {
           ? { required: true, content: { 'application/json': { schema: schemaOf(op.body) } } }
           : undefined
     const parameters = [
-      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'integer' } })),
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: /^(id|iocId)$/.test(m[1]) ? 'integer' : 'string' } })),
       ...Object.entries(op.query?.shape ?? {}).map(([name, s]) => ({ name, in: 'query', required: false, schema: schemaOf(s as z.ZodType) })),
     ]
     paths[op.path] ??= {}
     paths[op.path][op.method] = {
       summary: op.summary,
-      security: op.auth ? [{ cookieSession: [] }, { bearerToken: [] }] : [],
+      security: op.auth ? [{ cookieSession: [] }, { bearerToken: [] }] : op.feed ? [{}, { feedBasic: [] }, { feedBearer: [] }, { feedToken: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses,
@@ -183,6 +218,7 @@ export function buildOpenApi(version: string) {
         csrfHeader: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
         feedBasic: { type: 'http', scheme: 'basic', description: 'feed consumer token as the password' },
         feedToken: { type: 'apiKey', in: 'query', name: 'token' },
+        feedBearer: { type: 'http', scheme: 'bearer', description: 'feed consumer token (also `Authorization: Token <token>`)' },
       },
     },
     paths,

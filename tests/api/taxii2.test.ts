@@ -36,22 +36,6 @@ async function add(value: string, extra: Record<string, unknown> = {}) {
   return res.json.ioc as { id: number; value: string; type: string }
 }
 
-/** Every page of a listing the way taxii2-client's as_pages() walks it. */
-async function allPages(path: string, perRequest: number, extra = '') {
-  const pages: any[] = []
-  let next: string | undefined
-  for (let i = 0; i < 1000; i++) {
-    const q = `?limit=${perRequest}${extra}${next ? `&next=${encodeURIComponent(next)}` : ''}`
-    const res = await taxii(path + q)
-    expect(res.status, JSON.stringify(res.json)).toBe(200)
-    expect(res.clientAccepts).toBe(true)
-    pages.push(res)
-    if (!res.json.more) break
-    next = res.json.next
-  }
-  return pages
-}
-
 const objectsOf = (pages: any[]) => pages.flatMap((p) => p.json.objects ?? [])
 
 beforeAll(async () => {
@@ -255,8 +239,8 @@ describe('pagination', () => {
     const values = objectsOf(walked).map((o: any) => o.pattern)
     for (let i = 0; i < 23; i++) expect(values).toContain(`[domain-name:value = 'page-${i}.paging-test.example']`)
     expect(values).toContain("[domain-name:value = 'late-insert.paging-test.example']")
-    expect(walked.at(-1).json.more).toBe(false)
-    expect(walked.at(-1).json.next).toBeUndefined()
+    expect(walked.at(-1)!.json.more).toBe(false)
+    expect(walked.at(-1)!.json.next).toBeUndefined()
     // date_added strictly increases across the whole walk.
     const added = walked.flatMap((p) => [p.headers.get('x-taxii-date-added-first'), p.headers.get('x-taxii-date-added-last')])
     expect([...added].sort()).toEqual(added)
@@ -401,5 +385,36 @@ describe('consumer authentication', () => {
     } finally {
       await admin.patch('/api/v1/feed-catalogue/settings', { access: 'public' })
     }
+  })
+})
+
+describe('STIX bundles', () => {
+  it('exports the active indicators as a STIX 2.1 bundle for signed-in users', async () => {
+    expect((await fetch(moat.base + '/api/v1/export/stix')).status).toBe(401)
+    const res = await ana.get('/api/v1/export/stix?type=ip')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/stix+json;version=2.1')
+    const bundle = res.json
+    expect(bundle.type).toBe('bundle')
+    expect(bundle.id).toMatch(/^bundle--[0-9a-f-]{36}$/)
+    expect(bundle).not.toHaveProperty('spec_version')
+    const [identity, ...indicators] = bundle.objects
+    expect(identity.type).toBe('identity')
+    expect(indicators.length).toBeGreaterThan(0)
+    expect(indicators.every((o: any) => o.type === 'indicator' && o.pattern.startsWith('[ipv') && !o.revoked && o.created_by_ref === identity.id)).toBe(true)
+    expect((await ana.get('/api/v1/export/stix?type=nope')).status).toBe(400)
+  })
+
+  it('serves the same bundle at ZIoCHub’s /feed/stix URLs, without deleted IOCs', async () => {
+    const res = await fetch(moat.base + '/feed/stix/domain')
+    expect(res.status).toBe(200)
+    const bundle = (await res.json()) as any
+    const patterns = bundle.objects.filter((o: any) => o.type === 'indicator').map((o: any) => o.pattern)
+    expect(patterns).toContain("[domain-name:value = 'evil-taxii.example']")
+    expect(patterns).not.toContain("[domain-name:value = 'short-lived.versions.example']")
+    expect(patterns.every((p: string) => p.startsWith('[domain-name:'))).toBe(true)
+    const all = (await (await fetch(moat.base + '/feed/stix')).json()) as any
+    expect(all.objects.length).toBeGreaterThan(bundle.objects.length)
+    expect((await fetch(moat.base + '/feed/stix/bogus')).status).toBe(404)
   })
 })
