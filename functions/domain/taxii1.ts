@@ -4,28 +4,17 @@
  * DOCTYPE is accepted (no entity expansion from a client's document).
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser'
-import type { IocType } from './ioc'
 import { microsToIso, parseTimestamp } from './stix'
 import { STIX111_BINDING, STIX12_BINDING } from './stix1'
+import type { Taxii1Collection } from './taxii-catalogue'
+
+export { TAXII1_COLLECTIONS, type Taxii1Collection } from './taxii-catalogue'
 
 export const TAXII11_NS = 'http://taxii.mitre.org/messages/taxii_xml_binding-1.1'
 export const TAXII11_MESSAGE = 'urn:taxii.mitre.org:message:xml:1.1'
 export const TAXII11_SERVICES = 'urn:taxii.mitre.org:services:1.1'
 export const PROTOCOL_HTTP = 'urn:taxii.mitre.org:protocol:http:1.0'
 export const PROTOCOL_HTTPS = 'urn:taxii.mitre.org:protocol:https:1.0'
-
-export interface Taxii1Collection {
-  name: string
-  description: string
-  types: IocType[]
-}
-
-const ALL: IocType[] = ['ip', 'domain', 'url', 'email', 'md5', 'sha1', 'sha256']
-export const TAXII1_COLLECTIONS: Taxii1Collection[] = [
-  ...ALL.map((t) => ({ name: `moat-${t}`, description: `Moat ${t} indicators (STIX 1.1.1)`, types: [t] })),
-  { name: 'moat-hash', description: 'Moat file hashes: MD5, SHA-1 and SHA-256 (STIX 1.1.1)', types: ['md5', 'sha1', 'sha256'] },
-  { name: 'moat-all', description: 'Every Moat indicator (STIX 1.1.1)', types: ALL },
-]
 
 export type Taxii1Request =
   | { kind: 'Discovery_Request'; messageId: string }

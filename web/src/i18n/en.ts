@@ -1,4 +1,5 @@
 import { enAdmin } from './en-admin'
+import { enTaxii } from './en-taxii'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
@@ -892,6 +893,7 @@ export const en = {
   },
   // Users, API tokens, audit log (en-admin.ts).
   ...enAdmin,
+  ...enTaxii,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -1,5 +1,6 @@
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
+import { heTaxii } from './he-taxii'
 
 export const he: Dict = {
   app: {
@@ -888,4 +889,5 @@ export const he: Dict = {
     hours: '{{ n }} שעות',
   },
   ...heAdmin,
+  ...heTaxii,
 }

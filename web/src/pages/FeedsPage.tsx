@@ -8,6 +8,7 @@ import { IconCheck, IconCopy, IconRouter, IconRss } from '../components/Icons'
 import { Loading } from '../components/Loading'
 import { PageHeader } from '../components/PageHeader'
 import { Select } from '../components/Select'
+import { TaxiiCard } from '../components/TaxiiCard'
 import { feedCatalogue, patchFeedSettings } from '../data/feeds'
 import { user } from '../data/session'
 import { intlLocale, t, tryT } from '../i18n'
@@ -41,6 +42,7 @@ export default function FeedsPage() {
             <For each={FEED_FAMILIES}>
               {(family) => <FamilyCard family={family} items={data().items} />}
             </For>
+            <TaxiiCard settings={data().settings} onSaved={onSaved} />
           </>
         )}
       </Show>
