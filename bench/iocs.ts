@@ -16,7 +16,7 @@ const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 9
  * through Miniflare's Node proxy row by row would measure the proxy, not D1. A mix of domains,
  * IPv4 addresses, URLs and SHA-256 hashes with their derived host and range columns.
  */
-async function load(moat: Awaited<ReturnType<typeof startMoat>>, n: number, userId: number) {
+export async function loadIocs(moat: Awaited<ReturnType<typeof startMoat>>, n: number, userId: number) {
   const nowIso = new Date().toISOString()
   const expires = new Date(Date.now() + 90 * 86_400_000).toISOString()
   const chunk = 100_000
@@ -51,7 +51,7 @@ export async function benchIocs() {
   try {
     const userId = await moat.addUser('bencher', 'analyst')
     const t0 = performance.now()
-    await load(moat, n, userId)
+    await loadIocs(moat, n, userId)
     const loadMs = performance.now() - t0
     console.log(`loaded ${n.toLocaleString('en')} IOCs (all indexes and the FTS5 trigram index maintained) in ${(loadMs / 1000).toFixed(1)} s (${((loadMs / n) * 100_000 / 1000).toFixed(2)} s per 100k)`)
 

@@ -3,8 +3,9 @@ import { benchFeeds } from './feeds'
 import { benchImport } from './import'
 import { benchIocs } from './iocs'
 import { benchPassword } from './password'
+import { benchTaxii } from './taxii'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue

@@ -23,7 +23,7 @@ import {
   type NewVersion,
 } from '../repos/taxii'
 
-const CHUNK = 1000
+const CHUNK = 2000
 
 export interface PublishResult {
   published: number
@@ -64,18 +64,19 @@ async function oneRound(d1: D1Database, now: Date, tlp: Tlp | null): Promise<num
   const decided: [typeof rows[number], Decision][] = rows
     .sort((a, b) => a.id - b.id)
     .map((row) => [row, decide(row, heads.get(row.id) ?? null, nowIso, tlp, changeAt.get(row.id))])
-  for (const [row, d] of decided) {
-    if (d.action === 'none') continue
+  // Ids of new objects first, all at once (SHA-1 is asynchronous in Web Crypto).
+  const newIds = await Promise.all(decided.map(([row, d]) => (d.action === 'new-object' ? indicatorId(row.type, row.value, row.incarnation, d.reissue) : null)))
+  decided.forEach(([row, d], i) => {
+    if (d.action === 'none') return
     const head = heads.get(row.id)
     const base = { kind: row.type, source: 'ioc', sourceId: row.id, validUntil: d.data.validUntil, data: d.data }
     if (d.action === 'new-object') {
-      const stixId = await indicatorId(row.type, row.value, row.incarnation, d.reissue)
-      versions.push({ ...base, dateAdded: nextDate(), stixId, created: d.created, modified: d.modified, revoked: false })
+      versions.push({ ...base, dateAdded: nextDate(), stixId: newIds[i]!, created: d.created, modified: d.modified, revoked: false })
     } else {
       superseded.push(head!.stixId)
       versions.push({ ...base, dateAdded: nextDate(), stixId: head!.stixId, created: head!.created, modified: d.modified, revoked: d.revoked })
     }
-  }
+  })
   const marks = {
     historyId: events.length ? events[events.length - 1].id : state.historyId,
     iocId: fresh.length ? fresh[fresh.length - 1] : state.iocId,
@@ -86,7 +87,7 @@ async function oneRound(d1: D1Database, now: Date, tlp: Tlp | null): Promise<num
 }
 
 /**
- * Publishes pending changes in rounds of up to 1000 rows until none is left or `budgetMs` has
+ * Publishes pending changes in rounds of up to 2000 rows until none is left or `budgetMs` has
  * passed. A round lost to a concurrent publisher is simply re-read and retried.
  */
 export async function publishStix(d1: D1Database, now: Date, tlp: Tlp | null, budgetMs = 2000): Promise<PublishResult> {

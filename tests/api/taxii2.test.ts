@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fireScheduled } from '../../bin/scheduler'
 import { Client, startMoat, type TestMoat } from '../helpers/moat'
 
 // Request shapes are taxii2-client's (oasis-open/cti-taxii-client v21): every GET sends
@@ -416,5 +417,24 @@ describe('STIX bundles', () => {
     const all = (await (await fetch(moat.base + '/feed/stix')).json()) as any
     expect(all.objects.length).toBeGreaterThan(bundle.objects.length)
     expect((await fetch(moat.base + '/feed/stix/bogus')).status).toBe(404)
+  })
+})
+
+describe('the minute job', () => {
+  it('publishes new IOCs and revokes expired ones with no TAXII request at all', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString()
+    const ioc = await add('cron-published.versions.example', { expiresAt })
+    const count = () =>
+      moat.db
+        .prepare(`SELECT count(*) AS n, sum(revoked) AS r FROM stix_versions WHERE source = 'ioc' AND source_id = ?`)
+        .bind(ioc.id)
+        .first<{ n: number; r: number | null }>()
+    expect(await count()).toEqual({ n: 0, r: null })
+    const worker = await moat.rt.mf.getWorker()
+    await fireScheduled(worker as never, 'job:stix', new Date())
+    expect(await count()).toEqual({ n: 1, r: 0 })
+    await new Promise((r) => setTimeout(r, 1700))
+    await fireScheduled(worker as never, 'job:stix', new Date())
+    expect(await count()).toEqual({ n: 2, r: 1 })
   })
 })
