@@ -438,3 +438,19 @@ describe('the minute job', () => {
     expect(await count()).toEqual({ n: 2, r: 1 })
   })
 })
+
+describe('other write paths', () => {
+  it('publishes IOCs committed by a bulk import (no STIX code on that path)', async () => {
+    const staged = await ana.post('/api/v1/imports', { text: 'bulk-one.import-taxii.top\nbulk-two.import-taxii.top', format: 'txt' })
+    expect(staged.status, staged.text).toBe(201)
+    const committed = await ana.post(`/api/v1/imports/${staged.json.id}/commit`, { ticket: 'INC-BULK' })
+    expect(committed.status, committed.text).toBe(200)
+    const res = await taxii(`${ROOT}collections/${DOMAIN}/objects/?match[version]=last`)
+    const bulk = res.json.objects.filter((o: any) => o.pattern.includes('import-taxii.top'))
+    expect(bulk.map((o: any) => o.pattern).sort()).toEqual([
+      "[domain-name:value = 'bulk-one.import-taxii.top']",
+      "[domain-name:value = 'bulk-two.import-taxii.top']",
+    ])
+    expect(bulk.every((o: any) => o.external_references[0].external_id === 'INC-BULK')).toBe(true)
+  })
+})
