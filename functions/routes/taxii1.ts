@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { stixPackage, STIX12_BINDING } from '../domain/stix1'
 import { microsToIso, type IndicatorData } from '../domain/stix'
 import {
@@ -126,7 +127,6 @@ async function poll(c: C, req: TaxiiRequest, m: Extract<Taxii1Request, { kind: '
 
 async function handle(c: C, service: Service) {
   const raw = await c.req.raw.text()
-  if (raw.length > MAX_REQUEST_BYTES) return xml(c, statusMessage('0', 'BAD_MESSAGE', `TAXII requests are small; this one is over ${MAX_REQUEST_BYTES} bytes`), 413)
   const problem = headerProblem(c)
   const m = parseTaxii1(raw)
   if (problem) return xml(c, statusMessage(m.messageId, 'BAD_MESSAGE', problem))
@@ -159,7 +159,13 @@ async function handle(c: C, service: Service) {
 
 const both = (p: string) => [p, `${p}/`]
 
+const tooLarge = bodyLimit({
+  maxSize: MAX_REQUEST_BYTES,
+  onError: (c) => xml(c as C, statusMessage('0', 'BAD_MESSAGE', `TAXII requests are small; this one is over ${MAX_REQUEST_BYTES} bytes`), 413),
+})
+
 export const taxii1Routes = new Hono<AppEnv>()
+  .use('/taxii/*', tooLarge)
   .on('POST', both('/taxii/discovery'), (c) => handle(c, 'discovery'))
   .on('POST', both('/taxii/collections'), (c) => handle(c, 'collections'))
   .on('POST', both('/taxii/poll'), (c) => handle(c, 'poll'))

@@ -180,6 +180,8 @@ export const taxii2Routes = new Hono<AppEnv>()
     return fail(404, 'Not found', 'This server accepts no writes, so it has no status resources')
   })
   .all('/taxii2/*', async (c) => {
+    // Read a small unread body first, so a keep-alive client can reuse the connection.
+    if (c.req.raw.body && Number(c.req.header('content-length') ?? Infinity) <= 1024 * 1024) await c.req.raw.arrayBuffer().catch(() => undefined)
     if (!acceptsTaxii21(c.req.header('accept'))) return fail(406, 'Not acceptable', `This server answers ${TAXII_MEDIA_TYPE} only`)
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return fail(404, 'Not found', `No TAXII resource at ${c.req.path}`)
     // Writes: medallion's answers for a collection that is not writable.
