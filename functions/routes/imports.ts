@@ -28,6 +28,7 @@ import {
   selectImportRows,
   setImportOptions,
   stageImport,
+  stageStix,
 } from '../services/imports'
 import type { Actor } from '../services/iocs'
 
@@ -53,7 +54,14 @@ export function cleanFilename(name: string | undefined | null): string | null {
   return base ? base.slice(0, 255) : null
 }
 
-const FORMATS = new Set(['csv', 'txt', 'text'])
+const FORMATS = new Set(['csv', 'txt', 'text', 'stix'])
+
+/** A STIX bundle: named so, or a .json upload / JSON text that says `"type": "bundle"`. */
+function isStix(text: string, format: string | undefined, filename: string | null) {
+  if (format) return format === 'stix'
+  const head = text.trimStart().slice(0, 4096)
+  return head.startsWith('{') && (/\.json$/i.test(filename ?? '') || /"type"\s*:\s*"bundle"/.test(head))
+}
 
 /** Multipart (`file`, optional `format`, `type`) or JSON `{text, format?, filename?, type?}`. */
 async function readUpload(c: Context<AppEnv>) {
@@ -67,11 +75,11 @@ async function readUpload(c: Context<AppEnv>) {
     const decoded = decodeUpload(new Uint8Array(await file.arrayBuffer()))
     if (!decoded.ok) throw fieldIssue(422, 'file', decoded.code, decoded.message)
     const format = typeof body.format === 'string' && body.format ? body.format : undefined
-    if (format && !FORMATS.has(format)) throw fieldIssue(400, 'format', 'invalid', 'must be csv, txt or text')
+    if (format && !FORMATS.has(format)) throw fieldIssue(400, 'format', 'invalid', 'must be csv, txt, text or stix')
     const type = typeof body.type === 'string' && body.type ? IocTypeSchema.safeParse(body.type) : undefined
     if (type && !type.success) throw fieldIssue(400, 'type', 'invalid', `must be one of ${IocTypeSchema.options.join(', ')}`)
     const filename = cleanFilename(file.name)
-    return { text: decoded.text, format: format as ImportFormat | undefined, filename, type: type?.data, source: 'upload' as const }
+    return { text: decoded.text, format: format as ImportFormat | 'stix' | undefined, filename, type: type?.data, source: 'upload' as const }
   }
   if (!ct.startsWith('application/json')) {
     throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field file) or application/json {text, format}')
@@ -88,7 +96,7 @@ async function readUpload(c: Context<AppEnv>) {
     throw new ApiError(400, 'validation_failed', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), { fields })
   }
   const { text, format, filename, type } = parsed.data
-  return { text, format, filename: cleanFilename(filename), type: type as IocType | undefined, source: 'paste' as const }
+  return { text, format: format as ImportFormat | 'stix' | undefined, filename: cleanFilename(filename), type: type as IocType | undefined, source: 'paste' as const }
 }
 
 export function batchView(b: ImportBatchRow) {
@@ -154,8 +162,9 @@ export const importRoutes = new Hono<AppEnv>()
   .use('/*', requireAuth)
   .post('/', writer, bodyLimit({ maxSize: IMPORT_MAX_BYTES + 64 * 1024, onError: tooLarge }), async (c) => {
     const upload = await readUpload(c)
-    const format = upload.format ?? detectFormat(upload.text, upload.filename ?? undefined)
-    const id = await stageImport(c.var.db, { ...upload, format }, actorOf(c))
+    const id = isStix(upload.text, upload.format, upload.filename)
+      ? await stageStix(c.var.db, { text: upload.text, filename: upload.filename }, actorOf(c))
+      : await stageImport(c.var.db, { ...upload, format: (upload.format as ImportFormat | undefined) ?? detectFormat(upload.text, upload.filename ?? undefined) }, actorOf(c))
     const batch = await loadBatch(c.var.db, id, actorOf(c))
     const page = await listImportRows(c.var.db, id, { limit: FIRST_PAGE })
     return c.json(

@@ -8,6 +8,7 @@ import { parseIoc, type IocType, type IocWarning } from '../domain/ioc'
 import { sanityWarnings } from '../domain/sanity'
 import { autoTicket } from '../domain/ticket'
 import { expiryFromTtl, TTL_PRESETS, type TtlPreset } from '../domain/ttl'
+import { parseStixBundle } from '../domain/stix-import'
 import { compileWarninglists, type WarninglistMatcher, type WarninglistType } from '../domain/warninglist'
 import type { Db } from '../env'
 import { runBatch } from '../lib/d1-batch'
@@ -221,6 +222,59 @@ export async function stageImport(
   const matcher = await loadWarninglistMatcher(db)
   const rows = parsed.rows.map((r) => prepareRow(r, nowIso, matcher))
   return stageRows(db, { source: input.source, format: parsed.format, filename: input.filename, rows, notes: parsed.notes, columns: parsed.columns }, actor)
+}
+
+const TAG_OK = /^[\p{L}\p{N}_.:\-/ ]{1,40}$/u
+
+/**
+ * Stages the indicators of a STIX 2.1 bundle: one row per value its patterns name (`line` is the
+ * 1-based position in `objects`), name/description as comment, labels as tags, the ticket from a
+ * `moat-ticket` external reference, `valid_until` as the expiry. Revoked indicators and patterns
+ * that are not plain values are skipped with a note.
+ */
+export async function stageStix(db: Db, input: { text: string; filename?: string | null }, actor: Actor) {
+  let parsed: ReturnType<typeof parseStixBundle>
+  try {
+    parsed = parseStixBundle(input.text)
+  } catch (err) {
+    const reason = (err as Error).message
+    throw new ApiError(422, 'invalid_stix', `file: ${reason}`, { fields: [{ field: 'file', reason, code: 'invalid_stix' }] })
+  }
+  const notes = [...parsed.notes]
+  const staged: StagedRow[] = []
+  for (const r of parsed.rows) {
+    const where = `objects[${r.index}]`
+    if (r.revoked) {
+      notes.push(`${where}: revoked indicator ${r.value} skipped`)
+      continue
+    }
+    const tags = r.tags.filter((tag) => TAG_OK.test(tag)).slice(0, 20)
+    if (tags.length < r.tags.length) notes.push(`${where}: labels Moat cannot keep as tags were dropped`)
+    const comment = [r.name, r.comment].filter(Boolean).join(' — ').slice(0, 2000)
+    const meta: StagedMeta = {
+      ...(r.ticket ? { ticket: r.ticket.slice(0, 64) } : {}),
+      ...(comment ? { comment } : {}),
+      ...(tags.length ? { tags } : {}),
+      ...(r.validUntil && !Number.isNaN(Date.parse(r.validUntil)) ? { expiresAt: new Date(r.validUntil).toISOString() } : {}),
+    }
+    const ioc = parseIoc(r.value, { type: r.type })
+    staged.push(
+      ioc.ok
+        ? { line: r.index + 1, raw: r.value, type: ioc.type, value: ioc.value, warnings: ioc.warnings, meta }
+        : { line: r.index + 1, raw: r.value, error: { ...ioc.error, field: 'value' }, meta },
+    )
+  }
+  if (!staged.length) {
+    throw new ApiError(422, 'no_indicators', 'file: the bundle names no indicator values Moat can import', {
+      fields: [{ field: 'file', reason: 'no indicators found', code: 'no_indicators' }],
+      notes,
+    })
+  }
+  assertRowLimit(staged.length)
+  const nowIso = new Date().toISOString()
+  const matcher = await loadWarninglistMatcher(db)
+  const rows = staged.map((r) => prepareRow(r, nowIso, matcher))
+  return stageRows(db, { source: 'stix', format: 'stix', filename: input.filename, rows, notes }, actor)
 }
 
 function assertOwner(batch: ImportBatchRow | undefined, actor: Actor): ImportBatchRow {

@@ -10,7 +10,7 @@ export const ImportStatusSchema = z.enum(IMPORT_STATUSES)
 export const ImportTextInput = z
   .object({
     text: z.string().min(1, 'is empty'),
-    format: z.enum(['csv', 'txt', 'text']).optional(),
+    format: z.enum(['csv', 'txt', 'text', 'stix']).optional(),
     filename: z.string().max(255, 'is longer than 255 characters').optional(),
     type: IocTypeSchema.optional(),
   })

@@ -210,6 +210,55 @@ describe('commit', () => {
   })
 })
 
+describe('STIX bundles', () => {
+  it('stages the values of a STIX 2.1 bundle with its metadata, skipping revoked and compound indicators with a note', async () => {
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+      objects: [
+        { type: 'identity', id: 'identity--1', name: 'Vendor' },
+        {
+          type: 'indicator', spec_version: '2.1', id: 'indicator--a1', pattern_type: 'stix',
+          pattern: "[domain-name:value = 'stix-one.bad-cdn.top']", name: 'C2 domain', description: 'seen in the wild',
+          labels: ['c2', 'has a label moat keeps'], valid_until: '2099-01-01T00:00:00.000Z',
+          external_references: [{ source_name: 'moat-ticket', external_id: 'INC-STIX' }],
+        },
+        { type: 'indicator', id: 'indicator--a2', pattern_type: 'stix', pattern: "[ipv4-addr:value = '45.33.32.10'] OR [url:value = 'http://stix-two.bad-cdn.top/x']" },
+        { type: 'indicator', id: 'indicator--a3', pattern_type: 'stix', pattern: "[domain-name:value = 'revoked.bad-cdn.top']", revoked: true },
+        { type: 'indicator', id: 'indicator--a4', pattern_type: 'stix', pattern: "[file:name = 'x.exe' AND file:size = 10]" },
+        { type: 'indicator', id: 'indicator--a5', pattern_type: 'yara', pattern: 'rule x { condition: true }' },
+      ],
+    }
+    const res = await upload(ana, 'vendor.json', JSON.stringify(bundle))
+    expect(res.status).toBe(201)
+    expect(res.json.batch).toMatchObject({ format: 'stix', source: 'stix', filename: 'vendor.json' })
+    expect(res.json.rows.map((r: any) => [r.line, r.type, r.value, r.status])).toEqual([
+      [2, 'domain', 'stix-one.bad-cdn.top', 'new'],
+      [3, 'ip', '45.33.32.10', 'new'],
+      [3, 'url', 'http://stix-two.bad-cdn.top/x', 'new'],
+    ])
+    expect(res.json.rows[0].meta).toMatchObject({ ticket: 'INC-STIX', comment: 'C2 domain — seen in the wild', tags: ['c2', 'has a label moat keeps'], expiresAt: '2099-01-01T00:00:00.000Z' })
+    expect(res.json.batch.notes.join('\n')).toMatch(/objects\[3\]: revoked/)
+    expect(res.json.batch.notes.join('\n')).toMatch(/objects\[4\]: AND/)
+    expect(res.json.batch.notes.join('\n')).toMatch(/objects\[5\]: pattern_type yara/)
+    const bad = await ana.post('/api/v1/imports', { text: '{"type":"bundle"}', format: 'stix' })
+    expect(bad.status).toBe(422)
+    expect(bad.json.error.code).toBe('invalid_stix')
+  })
+
+  it("round-trips Moat's own STIX export through a staging batch", async () => {
+    await ana.post('/api/v1/iocs', { value: 'roundtrip.stix-moat.top', ticket: 'INC-RT', tags: ['rt'] })
+    const exported = await admin.get('/api/v1/export/stix')
+    expect(exported.status).toBe(200)
+    const res = await admin.post('/api/v1/imports', { text: exported.text, format: 'stix' })
+    expect(res.status).toBe(201)
+    const rows = await allRows(admin, res.json.id)
+    const mine = rows.find((r) => r.value === 'roundtrip.stix-moat.top')
+    expect(mine).toMatchObject({ type: 'domain', status: 'duplicate', meta: expect.objectContaining({ ticket: 'INC-RT' }) })
+    expect(rows.filter((r) => r.status === 'invalid')).toEqual([])
+  })
+})
+
 describe('real blocklists', () => {
   it('imports maltrail mass_scanner (IPv4 and IPv6 with inline comments), then finds every line a duplicate', async () => {
     const file = readFileSync(`${BLOCKLISTS}/maltrail-mass_scanner.txt`)

@@ -555,7 +555,7 @@ export function stageImportFile(file: File, format: string, onProgress: (fractio
   })
 }
 
-export function stageImportText(text: string, format?: 'csv' | 'txt' | 'text'): Promise<StagedImport> {
+export function stageImportText(text: string, format?: 'csv' | 'txt' | 'text' | 'stix'): Promise<StagedImport> {
   return call(client.api.v1.imports.$post(undefined, { init: { body: JSON.stringify({ text, ...(format ? { format } : {}) }), headers: { 'Content-Type': 'application/json' } } }))
 }
 

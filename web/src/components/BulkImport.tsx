@@ -184,7 +184,7 @@ export function BulkImport() {
         res = await stageImportFile(f, format(), (fraction) => setPhase(fraction >= 1 ? { kind: 'analysing' } : { kind: 'uploading', fraction }))
       } else {
         setPhase({ kind: 'analysing' })
-        res = await stageImportText(text(), (format() || undefined) as 'csv' | 'txt' | 'text' | undefined)
+        res = await stageImportText(text(), (format() || undefined) as 'csv' | 'txt' | 'text' | 'stix' | undefined)
       }
       batch(() => {
         setStaged(res)
@@ -378,7 +378,7 @@ export function BulkImport() {
               type="file"
               id="bulk-file"
               data-testid="bulk-file"
-              accept=".csv,.tsv,.txt,text/plain,text/csv"
+              accept=".csv,.tsv,.txt,.json,text/plain,text/csv,application/json"
               class="visually-hidden"
               onChange={(e) => chooseFile(e.currentTarget.files?.[0])}
             />
@@ -406,7 +406,7 @@ export function BulkImport() {
               label={t('bulk.format')}
               value={format()}
               onValue={setFormat}
-              options={[['', t('bulk.formats.auto')], ['csv', t('bulk.formats.csv')], ['txt', t('bulk.formats.txt')], ['text', t('bulk.formats.text')]]}
+              options={[['', t('bulk.formats.auto')], ['csv', t('bulk.formats.csv')], ['txt', t('bulk.formats.txt')], ['text', t('bulk.formats.text')], ['stix', t('bulk.formats.stix')]]}
             />
           </div>
           <details class="bulk-grammar">
