@@ -102,7 +102,7 @@ export async function main(argv: string[]) {
         return
       }
       case 'import':
-        await runImport(rest, withRuntime)
+        await runImport(rest, { withRuntime, prepare: () => buildAll({ ifStale: true }) })
         return
       case 'user': {
         const { values, positionals } = parseArgs({

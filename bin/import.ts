@@ -17,7 +17,6 @@ import { planZiochub } from '../functions/domain/ziochub'
 import { importCounts, listImportRows } from '../functions/repos/imports'
 import { commitMigration, stageMigration, type MigrationResult } from '../functions/services/migration'
 import type { Actor } from '../functions/services/iocs'
-import { buildAll } from './build'
 import { readText, readThreatgate, readZiochub, staticReader, yaraFolders } from './legacy-source'
 import type { Runtime } from './runtime'
 
@@ -47,7 +46,7 @@ export interface ImportOutcome {
   result?: MigrationResult
 }
 
-const write = (s = '') => process.stdout.write(`${s}\n`)
+let write: (s?: string) => void = (s = '') => void process.stdout.write(`${s}\n`)
 
 async function resolveActor(db: Db, name?: string): Promise<Actor> {
   const row = await db.get<{ id: number; username: string; role: string }>(
@@ -55,7 +54,9 @@ async function resolveActor(db: Db, name?: string): Promise<Actor> {
       ? sql`SELECT id, username, role FROM users WHERE username = ${name} COLLATE NOCASE AND active = 1`
       : sql`SELECT id, username, role FROM users WHERE role = 'admin' AND active = 1 AND source = 'local' ORDER BY id LIMIT 1`,
   )
-  if (!row) throw new Error(name ? `--as ${name}: no active user of that name` : 'no active local administrator in this Moat (start Moat once first)')
+  if (!row) {
+    throw new Error(name ? `--as ${name}: no active user of that name` : "no administrator in this Moat yet: run 'moat start' once (it creates the first admin), stop it, then import")
+  }
   if (row.role !== 'admin') throw new Error(`--as ${name}: ${row.username} is not an administrator`)
   return { id: row.id, username: row.username, role: 'admin', ip: 'cli' }
 }
@@ -144,8 +145,21 @@ function parse(argv: string[]) {
   })
 }
 
-/** `moat import …`; `withRuntime` opens Moat's database (the launcher's, or a test's). */
-export async function runImport(argv: string[], withRuntime: <T>(fn: (rt: Runtime) => Promise<T>) => Promise<T>, now = new Date()): Promise<ImportOutcome | null> {
+export interface ImportContext {
+  /** Opens Moat's database: the launcher's own runtime, or a test's. */
+  withRuntime: <T>(fn: (rt: Runtime) => Promise<T>) => Promise<T>
+  /** Runs before the database is opened (the launcher builds the worker if it is stale). */
+  prepare?: () => Promise<void>
+  /** Where report lines go (stdout by default). */
+  out?: (line: string) => void
+  now?: Date
+}
+
+/** `moat import …` */
+export async function runImport(argv: string[], ctx: ImportContext): Promise<ImportOutcome | null> {
+  if (ctx.out) write = (s = '') => ctx.out!(s)
+  const now = ctx.now ?? new Date()
+  const withRuntime = ctx.withRuntime
   const { values, positionals } = parse(argv)
   const [kind, target] = positionals
   if (values.help || !kind || !target || !['ziochub', 'threatgate', 'commit'].includes(kind)) {
@@ -153,7 +167,7 @@ export async function runImport(argv: string[], withRuntime: <T>(fn: (rt: Runtim
     if (!values.help) process.exitCode = 2
     return null
   }
-  await buildAll({ ifStale: true })
+  await ctx.prepare?.()
   if (kind === 'commit') {
     const id = Number(target)
     if (!Number.isInteger(id) || id < 1) throw new Error(`commit: '${target}' is not a batch id`)

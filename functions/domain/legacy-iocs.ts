@@ -154,6 +154,7 @@ export function mapLegacyIocs(items: LegacyIoc[], nowIso: string): { rows: Mappe
   const rows: MappedRow[] = []
   const groups = new Map<string, Candidate[]>()
   const order: (Candidate | MappedRow)[] = []
+  const whereOf = new Map(items.map((i) => [i.line, i.where]))
   for (const item of items) {
     const note = (reason: string, message: string, kind: ReportKind = 'changed') => report.push({ kind, where: item.where, reason, message })
     const canon = canonicalLegacy(item.legacyType, item.value)
@@ -201,7 +202,7 @@ export function mapLegacyIocs(items: LegacyIoc[], nowIso: string): { rows: Mappe
   for (const row of rows) {
     if ('error' in row.staged || !row.extra) continue
     const exp = row.staged.meta.expiresAt
-    if (exp && exp <= nowIso) report.push({ kind: 'info', where: `line ${row.staged.line}`, reason: 'expired', message: `${row.staged.value}: expired ${exp}; imported as expired (never served)` })
+    if (exp && exp <= nowIso) report.push({ kind: 'info', where: whereOf.get(row.staged.line) ?? `line ${row.staged.line}`, reason: 'expired', message: `${row.staged.value}: expired ${exp}; imported as expired (never served)` })
   }
   return { rows, report }
 }

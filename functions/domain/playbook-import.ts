@@ -70,12 +70,14 @@ export function stripHtml(input: string): string {
   }
   text = decodeEntities(text).replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'))
   // Markdown links and autolinks whose target is not http(s) keep their label only.
-  text = text.replace(/(!?)\[([^\]]*)\]\(\s*([^)\s]*)[^)]*\)/g, (m, bang: string, label: string, href: string) =>
+  // Markdown links and images whose target is not http(s) keep their label only (one level of
+  // parentheses inside the target, as in `javascript:alert(1)`).
+  text = text.replace(/(!?)\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()]*\))*)(?:[^()]|\([^()]*\))*\)/g, (m, bang: string, label: string, href: string) =>
     isHttpUrl(href) && !bang ? m : label,
   )
   return text
     .split('\n')
-    .map((l) => l.replace(/[ \t]+$/g, ''))
+    .map((l) => l.replace(/(\S)[ \t]{2,}(?=\S)/g, '$1 ').replace(/[ \t]+$/g, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()

@@ -37,9 +37,8 @@ function metaStart(line: string): number {
 /** One line: the value, and `key` (lowercased) -> text up to the next `|`. Null for blank lines. */
 export function parseThreatgateLine(line: string): ThreatgateLine | null {
   const text = line.replace(/^\uFEFF/, '').trim()
-  if (!text) return null
+  if (!text || text.startsWith('#')) return null
   const at = metaStart(text)
-  if (at === 0) return null
   const value = (at < 0 ? text : text.slice(0, at)).trim()
   const fields: Record<string, string> = {}
   if (at > 0) {

@@ -76,12 +76,12 @@ export function planZiochub(input: ZiochubInput): MigrationPlan {
     const raw = text(u.username).trim()
     if (!raw) continue
     const username = RENAMES[raw.toLowerCase()] ?? raw
-    if (id !== null) byId.set(id, username.toLowerCase())
+    if (id !== null) byId.set(id, username)
     const profile = id !== null ? profiles.get(id) : undefined
     const src = text(u.source).toLowerCase()
     const source: LegacyUser['source'] = src === 'ldap' ? 'ldap' : src === 'system' || RENAMES[raw.toLowerCase()] ? 'system' : 'local'
     const admin = bool(u.is_admin)
-    if (admin && !firstAdmin) firstAdmin = username.toLowerCase()
+    if (admin && !firstAdmin) firstAdmin = username
     const user: LegacyUser = {
       username,
       displayName: text(profile?.display_name).trim().slice(0, 100) || username,

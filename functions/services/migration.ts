@@ -115,14 +115,11 @@ export async function stageMigration(db: Db, plan: MigrationPlan, actor: Actor, 
           (json) => sql`INSERT INTO migration_items (batch_id, kind, key, data)
             SELECT ${self}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${json})`,
         ),
-        ...avatars.map((a) =>
-          db.insert(migrationItems).values({
-            batchId: sql`${self}` as unknown as number,
-            kind: 'avatar',
-            key: a.username.toLowerCase(),
-            data: { username: a.username, mime: a.mime, sha256: a.sha256 },
-            blob: Buffer.from(a.bytes),
-          }),
+        // A plain Uint8Array: D1 (and Miniflare's proxy of it) binds that as a BLOB, not a Buffer.
+        ...avatars.map(
+          (a) => sql`INSERT INTO migration_items (batch_id, kind, key, data, blob)
+            VALUES (${self}, 'avatar', ${a.username.toLowerCase()}, ${JSON.stringify({ username: a.username, mime: a.mime, sha256: a.sha256 })},
+              ${new Uint8Array(a.bytes)})`,
         ),
       ],
     },
