@@ -62,7 +62,7 @@ export function stripHtml(input: string): string {
       .replace(/<(script|style|iframe|object|embed|template|noscript)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
       .replace(/<br\s*\/?>/gi, '\n')
       .replace(/<li\b[^>]*>/gi, '\n- ')
-      .replace(/<\/(p|div|h[1-6]|ul|ol|li|tr|table|pre|blockquote)\s*>/gi, '\n')
+      .replace(/<\/(p|div|h[1-6]|ul|ol|tr|table|pre|blockquote)\s*>/gi, '\n')
       .replace(/<a\b[^>]*\bhref\s*=\s*["']?(https?:\/\/[^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, href: string, label: string) => `[${label.replace(/<[^>]*>/g, '')}](${href})`)
       .replace(/<\/?[a-z!?/][^>]*>?/gi, '')
     if (next === text) break
