@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { createDb, type Db } from '../functions/env'
+import { allowlistMatch } from '../functions/domain/allowlist'
 import type { ReportEntry } from '../functions/domain/legacy-iocs'
 import { parseLegacyAllowlist } from '../functions/domain/legacy-allowlist'
 import { isValidTimeZone } from '../functions/domain/legacy-time'
@@ -85,6 +86,7 @@ export function buildPlan(kind: 'ziochub' | 'threatgate', input: string, opts: {
     const parsed = parseLegacyAllowlist(allowlist)
     plan.allowlist = parsed.entries
     plan.report.push(...parsed.report)
+    noteAllowlisted(plan)
   }
   const playbook = readText(src.dataDir, 'playbook_custom.json')
   if (playbook !== null) {
@@ -97,6 +99,22 @@ export function buildPlan(kind: 'ziochub' | 'threatgate', input: string, opts: {
     notes.push(`a legacy ThreatGate Main/ folder is here too: 'moat import threatgate ${input}' imports it (equal values are merged or skipped as duplicates)`)
   }
   return { plan, notes }
+}
+
+/** Rows the imported allowlist will cover at commit (the preview only knows Moat's current allowlist). */
+function noteAllowlisted(plan: MigrationPlan) {
+  const entries = plan.allowlist.map((e, i) => ({ id: i, kind: e.kind, value: e.value, ipStart: e.ipStart, ipEnd: e.ipEnd, reason: e.source }))
+  for (const r of plan.rows) {
+    if (!('type' in r.staged) || !r.extra) continue
+    const hit = allowlistMatch({ type: r.staged.type, value: r.staged.value }, entries)
+    if (!hit) continue
+    plan.report.push({
+      kind: 'info',
+      where: plan.source === 'ziochub' ? `iocs#${r.staged.line}` : `line ${r.staged.line}`,
+      reason: 'allowlisted',
+      message: `${r.staged.value}: covered by allowlist.txt entry ${JSON.stringify(hit.reason)}; at commit it is imported as excluded (--allowlisted drop leaves it out)`,
+    })
+  }
 }
 
 function printReport(entries: ReportEntry[]) {
@@ -208,6 +226,6 @@ export async function runImport(argv: string[], ctx: ImportContext): Promise<Imp
 function printCommit(batchId: number, r: MigrationResult) {
   const a = r.applied
   write(`\nCommitted batch ${batchId}: ${r.created} IOCs created, ${r.skipped} rows not imported; users +${a.users}, campaigns +${a.campaigns}, history +${a.history}, notes +${a.notes}, allowlist +${a.allowlist}, playbook links +${a.playbook}, deleted values kept +${a.deleted}.`)
-  write('Imported local users have no password yet: give each one with `moat user reset-password <username>`.')
+  if (a.users > 0) write('Imported local users have no password yet: give each one with `moat user reset-password <username>`.')
   write('YARA rules and Champs records are kept with the batch for the YARA Manager and Champs screens.')
 }

@@ -54,6 +54,7 @@ describe('moat import ziochub', () => {
     expect(text).toMatch(/iocs#5 {2}\[merged_duplicate\]/)
     expect(text).toMatch(/iocs#8 {2}\[refanged\] {2}"hxxp:\/\/c2\.bad-actor\[\.\]xyz\/gate\.php" -> "http:\/\/c2\.bad-actor\.xyz\/gate\.php"/)
     expect(text).toMatch(/iocs#6 {2}\[canonicalised\]/)
+    expect(text).toMatch(/iocs#3 {2}\[allowlisted\] {2}10\.0\.0\.0\/8: covered by allowlist\.txt entry "cidr:10\.0\.0\.0\/8"/)
     expect(text).toMatch(/ldap_bind_password: not imported; enter it in Admin and rotate it/)
     expect(text).toMatch(/yara_rules missing\.yar {2}\[missing_file\]/)
     expect(text).toContain(`moat import commit ${batchId}`)
