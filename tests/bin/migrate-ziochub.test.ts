@@ -225,4 +225,12 @@ describe('moat import threatgate', () => {
     await run(['threatgate', fixture.threatgateDir, ...TZ, '--commit'])
     expect(await tableCounts()).toEqual(before)
   })
+
+  it('discarding a staged migration drops its staged records too', async () => {
+    const staged = await run(['threatgate', fixture.threatgateDir, ...TZ])
+    const id = staged!.batchId
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM migration_items WHERE batch_id = ?', id)).n).toBeGreaterThan(0)
+    expect((await boss.del(`/api/v1/imports/${id}`)).status).toBe(204)
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM migration_items WHERE batch_id = ?', id)).n).toBe(0)
+  })
 })
