@@ -4,6 +4,8 @@
  * it. Prints a report of every skipped, merged or changed item; never a secret's value. Run it
  * with Moat stopped: it opens the same data folder.
  */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { createDb, type Db } from '../functions/env'
@@ -95,6 +97,9 @@ export function buildPlan(kind: 'ziochub' | 'threatgate', input: string, opts: {
     plan.report.push(...parsed.report)
   }
   const notes = [...src.notes]
+  for (const name of ['allowlist.txt', 'playbook_custom.json']) {
+    if (existsSync(path.join(src.dataDir, name)) && readText(src.dataDir, name) === null) notes.push(`${name}: not UTF-8 text (or too large); not imported`)
+  }
   if (readText(src.dataDir, 'Main/ip.txt') !== null || readText(src.dataDir, 'Main/domain.txt') !== null) {
     notes.push(`a legacy ThreatGate Main/ folder is here too: 'moat import threatgate ${input}' imports it (equal values are merged or skipped as duplicates)`)
   }
