@@ -4,6 +4,7 @@ import { optionsFromEnv, readWranglerConfig } from './config'
 import { log } from './log'
 import { bootstrapAdmin, createRuntime, migrate, type Runtime } from './runtime'
 import { fireScheduled, startScheduler } from './scheduler'
+import { runImport } from './import'
 import { addUser, resetPassword } from './users'
 
 const USAGE = `Usage: moat <command>
@@ -16,6 +17,9 @@ const USAGE = `Usage: moat <command>
                                 create a local user with a one-time password (printed once)
   user reset-password <username>
                                 set a new one-time password, unlock, end the user's sessions
+  import ziochub <data-dir | ziochub.db> [--commit] [--yara-dir D] [--source-tz ZONE]
+  import threatgate <dir>       migrate from ZIoCHub or ThreatGate (staged for review;
+  import commit <batch-id>      'moat import --help' tells more); run with Moat stopped
 
 Environment: MOAT_DATA (./data), MOAT_HOST (127.0.0.1), MOAT_PORT (8787),
 MOAT_ADMIN_PASSWORD (first admin's password instead of a generated one),
@@ -97,6 +101,9 @@ export async function main(argv: string[]) {
         await withRuntime(async (rt) => fireScheduled((await rt.mf.getWorker()) as never, `job:${name}`, new Date()))
         return
       }
+      case 'import':
+        await runImport(rest, { withRuntime, prepare: () => buildAll({ ifStale: true }) })
+        return
       case 'user': {
         const { values, positionals } = parseArgs({
           args: rest,

@@ -21,7 +21,6 @@ import { ApiError } from '../lib/errors'
 import { IdParam, zv } from '../lib/validate'
 import { importCounts, listImportBatches, listImportRows, type ImportBatchRow, type ImportRowRow } from '../repos/imports'
 import {
-  commitImport,
   discardImport,
   editImportRow,
   loadBatch,
@@ -31,6 +30,7 @@ import {
   stageStix,
 } from '../services/imports'
 import type { Actor } from '../services/iocs'
+import { commitBatch } from '../services/migration'
 
 const writer = requireRole('admin', 'analyst')
 const FIRST_PAGE = 200
@@ -204,7 +204,7 @@ export const importRoutes = new Hono<AppEnv>()
     return c.json({ options })
   })
   .post('/:id/commit', writer, zv('param', IdParam), zv('json', ImportCommitInput), async (c) => {
-    const result = await commitImport(c.var.db, c.req.valid('param').id, c.req.valid('json'), actorOf(c), new Date())
+    const result = await commitBatch(c.var.db, c.req.valid('param').id, c.req.valid('json'), actorOf(c), new Date())
     return c.json({ created: result.created, skipped: result.skipped, counts: result.counts, batch: batchView(result.batch) })
   })
   .delete('/:id', writer, zv('param', IdParam), async (c) => {

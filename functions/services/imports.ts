@@ -1,7 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { z } from 'zod'
 import { CampaignName, Comment, Tags, Ticket } from '../../schema/contracts/iocs'
 import { IMPORT_MAX_ROWS, type ImportOptions, type ImportRowPatch } from '../../schema/contracts/imports'
+import { migrationItems } from '../../schema/migration'
 import { importBatches, importRows, warninglistEntries, warninglists } from '../../schema/tables'
 import { parseImport, type ImportFormat, type StagedError, type StagedMeta, type StagedRow } from '../domain/import-parse'
 import { parseIoc, type IocType, type IocWarning } from '../domain/ioc'
@@ -11,7 +12,7 @@ import { expiryFromTtl, TTL_PRESETS, type TtlPreset } from '../domain/ttl'
 import { parseStixBundle } from '../domain/stix-import'
 import { compileWarninglists, type WarninglistMatcher, type WarninglistType } from '../domain/warninglist'
 import type { Db } from '../env'
-import { runBatch } from '../lib/d1-batch'
+import { runBatch, type BatchItem } from '../lib/d1-batch'
 import { ApiError, notFound } from '../lib/errors'
 import { bumpGeneration } from '../repos/generation'
 import {
@@ -162,6 +163,8 @@ export interface StageInput {
   rows: PreparedRow[]
   notes?: string[]
   columns?: unknown
+  /** More statements for the same transaction, after the rows are classified (migrations stage their other records). */
+  also?: (batch: SQL) => BatchItem[]
 }
 
 /**
@@ -199,6 +202,7 @@ export async function stageRows(db: Db, input: StageInput, actor: Actor): Promis
     ...chunked(input.rows).map((json) => insertChunk(self, json)),
     ...classifyStatements(self),
     initialSelectionStatement(self),
+    ...(input.also?.(self) ?? []),
   ])
   return (created.results[0] as { id: number }).id
 }
@@ -399,6 +403,7 @@ export async function discardImport(db: Db, batchId: number, actor: Actor) {
   await loadBatch(db, batchId, actor, true)
   await db.batch([
     db.delete(importRows).where(eq(importRows.batchId, batchId)),
+    db.delete(migrationItems).where(eq(migrationItems.batchId, batchId)),
     db.update(importBatches).set({ status: 'discarded', updatedAt: new Date().toISOString() }).where(eq(importBatches.id, batchId)),
   ])
 }
@@ -407,6 +412,12 @@ export interface CommitOptions extends ImportOptions {
   exclude?: number[]
   /** Migrations keep past expiries (imported as expired) and the source's own authors and dates. */
   source?: string
+  /** Migrations: allowlisted rows are imported too, as excluded IOCs (kept, never served). */
+  allowlisted?: 'exclude' | 'drop'
+  /** Migrations: the `created` event names each IOC's own author and creation time. */
+  sourceAuthors?: boolean
+  /** Migrations: statements run right after the IOC insert, in the same transaction (legacy history first). */
+  afterInsert?: BatchItem[]
 }
 
 /**
@@ -429,8 +440,15 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   const exclude = JSON.stringify(input.exclude ?? [])
   const campaign = options.campaign ?? null
   const staged = sql`EXISTS (SELECT 1 FROM import_batches WHERE id = ${batchId} AND status = 'staged')`
-  const eligible = sql`r.batch_id = ${batchId} AND r.selected AND r.status IN ('new', 'warning')
+  const keepAllowlisted = input.allowlisted === 'exclude'
+  // An allowlisted row that is also a duplicate stays out (the live IOC or the earlier line wins).
+  const eligible = sql`r.batch_id = ${batchId} AND (r.selected AND r.status IN ('new', 'warning')
+      OR ${keepAllowlisted ? 1 : 0} AND r.status = 'allowlisted' AND r.dup_ioc_id IS NULL AND r.dup_of_line IS NULL)
     AND r.line NOT IN (SELECT value FROM json_each(${exclude})) AND ${staged}`
+  const excludedNow = sql`CASE WHEN r.status = 'allowlisted' THEN ${nowIso} END`
+  const historyActor = input.sourceAuthors
+    ? sql`created_by, coalesce((SELECT username FROM users WHERE users.id = iocs.created_by), ${actor.username}), created_at`
+    : sql`${actor.id}, ${actor.username}, ${nowIso}`
   const expiry = sql`CASE WHEN r.expires_at IS NOT NULL THEN r.expires_at ELSE CASE coalesce(r.ttl, ${ttl})
     WHEN '1w' THEN ${expiries['1w']} WHEN '1m' THEN ${expiries['1m']} WHEN '3m' THEN ${expiries['3m']}
     WHEN '1y' THEN ${expiries['1y']} ELSE NULL END END`
@@ -445,19 +463,33 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
       SELECT min(c), ${actor.id}, ${nowIso}, ${nowIso} FROM (SELECT coalesce(r.campaign, ${campaign}) AS c FROM import_rows r WHERE ${eligible})
       WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM campaigns WHERE name = c COLLATE NOCASE) GROUP BY lower(c)`,
     sql`INSERT INTO iocs (type, value, host, ip_start, ip_end, expires_at, ticket, comment, campaign_id, tags, confidence,
-        severity, source, created_by, incarnation, import_batch_id, created_at, updated_at)
+        severity, source, created_by, incarnation, import_batch_id, created_at, updated_at, allowlisted_by, excluded_at,
+        excluded_by, exclude_reason)
       SELECT r.type, r.value, r.host, r.ip_start, r.ip_end, ${expiry}, coalesce(nullif(r.ticket, ''), ${ticket}), coalesce(r.comment, ''),
         (SELECT id FROM campaigns WHERE name = coalesce(r.campaign, ${campaign}) COLLATE NOCASE), coalesce(r.tags, '[]'), ${confidence},
         ${severity}, coalesce(json_extract(r.extra, '$.source'), ${source}), coalesce(json_extract(r.extra, '$.createdBy'), ${actor.id}),
         (SELECT count(*) + 1 FROM iocs o WHERE o.value = r.value AND +o.type = r.type), ${batchId},
-        coalesce(r.created_at, ${nowIso}), ${nowIso}
+        coalesce(r.created_at, ${nowIso}), ${nowIso}, r.allowlist_id, ${excludedNow},
+        CASE WHEN r.status = 'allowlisted' THEN ${actor.id} END,
+        CASE WHEN r.status = 'allowlisted' THEN 'allowlisted when imported (allowlist entry #' || r.allowlist_id || ')' END
       FROM import_rows r WHERE ${eligible} ORDER BY r.idx`,
     sql`INSERT INTO ioc_tags (ioc_id, tag) SELECT DISTINCT i.id, t.value FROM iocs i, json_each(i.tags) t WHERE i.import_batch_id = ${batchId}`,
+    ...(input.afterInsert ?? []),
+    // An IOC whose legacy history (inserted just above) has its `created` event gets no second one.
     sql`INSERT INTO ioc_history (ioc_id, type, value, event, actor_id, actor, at, diff)
-      SELECT id, type, value, 'created', ${actor.id}, ${actor.username}, ${nowIso},
+      SELECT id, type, value, 'created', ${historyActor},
         json_object('value', value, 'type', type, 'expiresAt', expires_at, 'ticket', ticket, 'campaignId', campaign_id,
                     'tags', json(tags), 'source', source, 'importBatch', ${batchId})
-      FROM iocs WHERE import_batch_id = ${batchId}`,
+      FROM iocs WHERE import_batch_id = ${batchId}
+        AND NOT EXISTS (SELECT 1 FROM ioc_history h WHERE h.ioc_id = iocs.id AND h.event = 'created')`,
+    ...(keepAllowlisted
+      ? [
+          sql`INSERT INTO ioc_history (ioc_id, type, value, event, actor_id, actor, at, diff)
+            SELECT id, type, value, 'excluded', ${actor.id}, ${actor.username}, ${nowIso},
+              json_object('reason', exclude_reason, 'allowlistId', allowlisted_by, 'importBatch', ${batchId})
+            FROM iocs WHERE import_batch_id = ${batchId} AND excluded_at IS NOT NULL`,
+        ]
+      : []),
     finish,
     bumpGeneration(db),
     sql`INSERT INTO audit_log (action, outcome, actor, actor_id, source_ip, target, details)
