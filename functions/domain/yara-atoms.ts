@@ -65,6 +65,20 @@ function alternatives(body: string): string[] {
   return out
 }
 
+function closingParen(body: string, open: number): number {
+  let depth = 0
+  let inClass = false
+  for (let i = open; i < body.length; i++) {
+    const ch = body[i]
+    if (ch === '\\') i++
+    else if (inClass) inClass = ch !== ']'
+    else if (ch === '[') inClass = true
+    else if (ch === '(') depth++
+    else if (ch === ')' && --depth === 0) return i
+  }
+  return body.length
+}
+
 /** Longest mandatory literal run of a regex; with top-level alternatives, the weakest branch counts. */
 function regexAtom(body: string): number {
   const branches = alternatives(body)
@@ -105,7 +119,14 @@ function regexAtom(body: string): number {
     } else if (ch === '{') {
       cut()
       i = body.indexOf('}', i) + 1 || body.length
-    } else if ('.()^$+|'.includes(ch)) {
+    } else if (ch === '(') {
+      // A group counts as its weakest alternative, and not at all when it is optional.
+      const close = closingParen(body, i)
+      cut()
+      const inner = body.slice(i + 1, close).replace(/^\?:/, '')
+      if (!/^(?:[?*]|\{0?,)/.test(body.slice(close + 1))) best = Math.max(best, regexAtom(inner))
+      i = close + 1
+    } else if ('.)^$+|'.includes(ch)) {
       cut()
       i++
     } else {

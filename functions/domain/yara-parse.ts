@@ -171,7 +171,7 @@ function parseRule(r: Reader, mods: { private: boolean; global: boolean }): Yara
       break
     }
     // A new rule before this one closed: the file is broken here; stop at the rule keyword.
-    if (depth === 0 && tok.text === 'rule' && r.peek(1)?.kind === 'ident' && section !== 'condition') break
+    if (tok.text === 'rule' && r.peek(1)?.kind === 'ident') break
     if (depth === 0 && ['meta', 'strings', 'condition'].includes(tok.text) && r.is(':', 1)) {
       section = tok.text
       r.next()

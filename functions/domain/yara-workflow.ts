@@ -47,8 +47,8 @@ export function sanitizeFilename(raw: string): { ok: true; name: string } | { ok
     .replace(/^[._-]+/, '')
   const m = /^(.*?)\.(yara?)$/i.exec(cleaned)
   if (!m) return { ok: false, reason: 'must end in .yar or .yara' }
+  // Never empty: the cleaned name starts with a letter or digit.
   const stem = m[1].replace(/[._-]+$/, '').slice(0, 120)
-  if (!stem) return { ok: false, reason: 'needs a name before the extension' }
   return { ok: true, name: `${stem}.${m[2].toLowerCase()}` }
 }
 
