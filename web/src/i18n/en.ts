@@ -3,6 +3,8 @@ import { enTaxii } from './en-taxii'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
+import { yaraEn } from './yara.en'
+
 export const en = {
   app: {
     name: 'Moat',
@@ -24,6 +26,7 @@ export const en = {
     feedConsumers: 'Feed consumers',
     users: 'Users',
     audit: 'Audit log',
+    yara: 'YARA Manager',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -883,6 +886,7 @@ export const en = {
     nameTaken: 'A feed consumer with this name already exists.',
     entryError: '{{ value }}: {{ message }}',
   },
+  yara: yaraEn,
   duration: {
     second: '1 second',
     seconds: '{{ n }} seconds',

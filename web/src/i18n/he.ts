@@ -1,6 +1,7 @@
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
+import { yaraHe } from './yara.he'
 
 export const he: Dict = {
   app: {
@@ -23,6 +24,7 @@ export const he: Dict = {
     feedConsumers: 'צרכני פידים',
     users: 'משתמשים',
     audit: 'יומן ביקורת',
+    yara: 'מנהל YARA',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -880,6 +882,7 @@ export const he: Dict = {
     nameTaken: 'כבר קיים צרכן פידים בשם הזה.',
     entryError: '{{ value }}: {{ message }}',
   },
+  yara: yaraHe,
   duration: {
     second: 'שנייה אחת',
     seconds: '{{ n }} שניות',
