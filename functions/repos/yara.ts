@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import type { YaraFile, YaraQuery } from '../../schema/contracts/yara'
+import type { YaraFile, YaraListItem, YaraQuery } from '../../schema/contracts/yara'
 import { campaigns, settings, users } from '../../schema/tables'
 import { yaraHistory, yaraRules } from '../../schema/yara'
 import { LINT_DEFAULTS, type LibraryRule, type YaraLintSettings } from '../domain/yara-lint'
@@ -40,26 +40,47 @@ export function setYaraSettingStmts(db: Db, patch: Partial<YaraSettings>, by: st
   )
 }
 
+/** Active analysts: who an admin may name as a reviewer. */
+export async function reviewerCandidates(db: Db) {
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(and(eq(users.role, 'analyst'), eq(users.active, true)))
+    .orderBy(sql`${users.username} COLLATE NOCASE`)
+}
+
 const reviewer = alias(users, 'reviewer')
 const live = isNull(yaraRules.deletedAt)
 
-function viewQuery(db: Db) {
-  return db
-    .select({
-      row: yaraRules,
-      campaignName: campaigns.name,
-      creator: { username: users.username, displayName: users.displayName },
-      reviewer: { username: reviewer.username, displayName: reviewer.displayName },
-    })
+const people = {
+  campaignName: campaigns.name,
+  creator: { username: users.username, displayName: users.displayName },
+  reviewer: { username: reviewer.username, displayName: reviewer.displayName },
+}
+
+// The list leaves out what only the detail needs (content, rule summaries, findings).
+const { content: _content, rules: _rules, lint: _lint, qualityParts: _parts, ...listColumns } = getTableColumns(yaraRules)
+
+const listQuery = (db: Db) =>
+  db
+    .select({ row: listColumns, warningCount: sql<number>`json_array_length(${yaraRules.lint})`, ...people })
     .from(yaraRules)
     .leftJoin(campaigns, eq(campaigns.id, yaraRules.campaignId))
     .leftJoin(users, eq(users.id, yaraRules.createdBy))
     .leftJoin(reviewer, eq(reviewer.id, yaraRules.reviewedBy))
-}
 
+const viewQuery = (db: Db) =>
+  db
+    .select({ row: yaraRules, ...people })
+    .from(yaraRules)
+    .leftJoin(campaigns, eq(campaigns.id, yaraRules.campaignId))
+    .leftJoin(users, eq(users.id, yaraRules.createdBy))
+    .leftJoin(reviewer, eq(reviewer.id, yaraRules.reviewedBy))
+
+type ListRow = Awaited<ReturnType<ReturnType<typeof listQuery>['get']>> & object
 type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['get']>> & object
 
-export function toYaraFile(v: ViewRow, who: Who, reviewers: number[]): YaraFile {
+function toItem(v: Pick<ListRow, 'campaignName' | 'creator' | 'reviewer'> & { row: ListRow['row'] }, warningCount: number, who: Who, reviewers: number[]): YaraListItem {
   const r = v.row
   return {
     id: r.id,
@@ -69,11 +90,9 @@ export function toYaraFile(v: ViewRow, who: Who, reviewers: number[]): YaraFile 
     size: r.size,
     version: r.version,
     ruleNames: r.ruleNames,
-    rules: r.rules.map(({ logicHash: _hash, ...rest }) => rest),
     imports: r.imports,
     quality: r.quality,
-    qualityParts: r.qualityParts,
-    warnings: r.lint,
+    warningCount,
     ticket: r.ticket,
     comment: r.comment,
     campaign: r.campaignId && v.campaignName ? { id: r.campaignId, name: v.campaignName } : null,
@@ -85,6 +104,16 @@ export function toYaraFile(v: ViewRow, who: Who, reviewers: number[]): YaraFile 
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     can: { edit: canEdit(who, r), review: canReview(who, r, reviewers), delete: canDelete(who, r) },
+  }
+}
+
+function toYaraFile(v: ViewRow, who: Who, reviewers: number[]): YaraFile {
+  const r = v.row
+  return {
+    ...toItem(v, r.lint.length, who, reviewers),
+    rules: r.rules.map(({ logicHash: _hash, ...rest }) => rest),
+    qualityParts: r.qualityParts,
+    warnings: r.lint,
   }
 }
 
@@ -122,7 +151,7 @@ export async function listYara(db: Db, q: YaraQuery, who: Who, reviewers: number
   if (q.campaign) filters.push(eq(yaraRules.campaignId, q.campaign))
   if (q.user) filters.push(sql`${users.username} = ${q.user} COLLATE NOCASE`)
   const where = and(...filters)
-  const rows = await viewQuery(db)
+  const rows = await listQuery(db)
     .where(and(where, q.cursor ? lt(yaraRules.id, q.cursor) : undefined))
     .orderBy(desc(yaraRules.id))
     .limit(q.limit + 1)
@@ -135,7 +164,7 @@ export async function listYara(db: Db, q: YaraQuery, who: Who, reviewers: number
     .groupBy(yaraRules.status)
   const count = (s: string) => counts.find((c) => c.status === s)?.n ?? 0
   return {
-    items: page.map((v) => toYaraFile(v, who, reviewers)),
+    items: page.map((v) => toItem(v, v.warningCount, who, reviewers)),
     nextCursor: more ? page[page.length - 1].row.id : null,
     counts: { pending: count('pending'), approved: count('approved'), rejected: count('rejected') },
   }

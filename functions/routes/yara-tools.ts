@@ -9,7 +9,7 @@ import { sha256Hex } from '../lib/hash'
 import { zv } from '../lib/validate'
 import { scanSample } from '../lib/yara-engine'
 import { getUserById } from '../repos/users'
-import { getYaraSettings, scanFiles, setYaraSettingStmts } from '../repos/yara'
+import { getYaraSettings, reviewerCandidates, scanFiles, setYaraSettingStmts } from '../repos/yara'
 import { checkContent } from '../services/yara'
 import { tooLarge } from './yara-limits'
 
@@ -65,9 +65,15 @@ export const yaraToolRoutes = new Hono<AppEnv>()
     await auditAction(c, 'yara.scan', info.name, { sha256: info.sha256, size: info.size, files: files.length, matches: matches.length })
     return c.json({ sample: info, files: files.length, matches, skipped })
   })
-  .get('/settings', async (c) => c.json({ settings: await getYaraSettings(c.var.db) }))
+  .get('/settings', async (c) => {
+    const settings = await getYaraSettings(c.var.db)
+    // Admins pick reviewers from the active analysts.
+    const candidates = c.var.user.role === 'admin' ? await reviewerCandidates(c.var.db) : []
+    return c.json({ settings, candidates })
+  })
   .patch('/settings', requireRole('admin'), zv('json', YaraSettings), async (c) => {
     const input = c.req.valid('json')
+    if (input.reviewers) input.reviewers = [...new Set(input.reviewers)]
     for (const [i, id] of (input.reviewers ?? []).entries()) {
       const user = await getUserById(c.var.db, id)
       if (!user || !user.active || (user.role !== 'analyst' && user.role !== 'admin')) {

@@ -101,7 +101,8 @@ export const YaraRuleSummary = z.object({
   quality: z.number(),
 })
 
-export const YaraFile = z.object({
+/** A library entry as the list shows it. */
+export const YaraListItem = z.object({
   id: z.number(),
   filename: z.string(),
   status: YaraStatus,
@@ -109,11 +110,9 @@ export const YaraFile = z.object({
   size: z.number(),
   version: z.number(),
   ruleNames: z.array(z.string()),
-  rules: z.array(YaraRuleSummary),
   imports: z.array(z.string()),
   quality: z.number(),
-  qualityParts: z.array(QualityPart),
-  warnings: z.array(YaraDiagnostic),
+  warningCount: z.number(),
   ticket: z.string(),
   comment: z.string(),
   campaign: z.object({ id: z.number(), name: z.string() }).nullable(),
@@ -127,11 +126,19 @@ export const YaraFile = z.object({
   /** What the signed-in user may do with it (the server checks again on every call). */
   can: z.object({ edit: z.boolean(), review: z.boolean(), delete: z.boolean() }),
 })
+export type YaraListItem = z.infer<typeof YaraListItem>
+
+/** One file in full: its rules, score breakdown and findings. */
+export const YaraFile = YaraListItem.extend({
+  rules: z.array(YaraRuleSummary),
+  qualityParts: z.array(QualityPart),
+  warnings: z.array(YaraDiagnostic),
+})
 export type YaraFile = z.infer<typeof YaraFile>
 
 export const YaraFileWithContent = z.object({ rule: YaraFile.extend({ content: z.string() }) })
 export const YaraPage = z.object({
-  items: z.array(YaraFile),
+  items: z.array(YaraListItem),
   nextCursor: z.number().nullable(),
   counts: z.object({ pending: z.number(), approved: z.number(), rejected: z.number() }),
 })

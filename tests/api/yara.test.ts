@@ -346,6 +346,10 @@ describe('search and filters', () => {
   it('finds files by text, status, tag and uploader', async () => {
     const byText = await ana.get('/api/v1/yara?q=Flow_Rule')
     expect(byText.json.items.map((f: any) => f.filename)).toEqual(['flow.yar'])
+    // The list stays light: no content, rule summaries or findings, only their count.
+    expect(byText.json.items[0]).not.toHaveProperty('content')
+    expect(byText.json.items[0]).not.toHaveProperty('rules')
+    expect(byText.json.items[0].warningCount).toBe(0)
     const approved = await ana.get('/api/v1/yara?status=approved')
     expect(approved.json.items.every((f: any) => f.status === 'approved')).toBe(true)
     expect(approved.json.counts.approved).toBe(approved.json.items.length)

@@ -43,6 +43,7 @@ import type {
   YaraDiagnostic as YaraDiagnosticSchema,
   YaraFile as YaraFileSchema,
   YaraHistoryEvent as YaraHistoryEventSchema,
+  YaraListItem as YaraListItemSchema,
   YaraPage as YaraPageSchema,
   YaraPatch as YaraPatchSchema,
   YaraScanResult as YaraScanResultSchema,
@@ -698,6 +699,7 @@ export function testSyslog(target: { host?: string; port?: number; facility?: Au
 // ---- YARA Manager --------------------------------------------------------------------------
 
 export type YaraFile = z.infer<typeof YaraFileSchema>
+export type YaraListItem = z.infer<typeof YaraListItemSchema>
 export type YaraFileFull = YaraFile & { content: string }
 export type YaraDiagnostic = z.infer<typeof YaraDiagnosticSchema>
 export type YaraCheck = z.infer<typeof YaraCheckSchema>

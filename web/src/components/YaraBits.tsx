@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js'
-import type { YaraDiagnostic, YaraFile } from '../api/client'
+import type { YaraDiagnostic, YaraListItem } from '../api/client'
 import { t, tryT } from '../i18n'
 import { isolate } from '../i18n/format'
 import { Icon, type IconProps } from './Icons'
@@ -25,7 +25,7 @@ export const IconScan = (p: IconProps) => (
 
 const TONE: Record<string, string> = { pending: 'badge-warn', approved: 'badge-ok', rejected: 'badge-bad' }
 
-export function YaraStatusBadge(props: { status: YaraFile['status'] }) {
+export function YaraStatusBadge(props: { status: YaraListItem['status'] }) {
   return (
     <span class={`badge ${TONE[props.status]}`} data-status={props.status} data-testid="yara-status">
       <span class="dot" aria-hidden="true" />

@@ -1,6 +1,6 @@
 import { batch, createEffect, createSignal, on } from 'solid-js'
 import * as api from '../api/client'
-import type { YaraFile, YaraSearch } from '../api/client'
+import type { YaraListItem, YaraSearch } from '../api/client'
 
 export {
   approveYara,
@@ -21,7 +21,7 @@ const PAGE_SIZE = '50'
 
 /** The rule library for reactive filters: cursor-paged, with the counts per status. */
 export function useYaraList(filters: () => YaraSearch) {
-  const [items, setItems] = createSignal<YaraFile[]>([])
+  const [items, setItems] = createSignal<YaraListItem[]>([])
   const [counts, setCounts] = createSignal<api.YaraPage['counts']>()
   const [cursor, setCursor] = createSignal<number | null>(null)
   const [loading, setLoading] = createSignal(false)

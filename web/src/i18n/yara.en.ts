@@ -17,6 +17,7 @@ export const yaraEn = {
   empty: 'No rule files match.',
   loadMore: 'Load more',
   ruleCount: 'Rules: {{ n }}',
+  warningCount: 'Warnings: {{ n }}',
   version: 'Version {{ n }}',
   none: 'None',
   noCampaign: 'No campaign',

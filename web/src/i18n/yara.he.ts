@@ -19,6 +19,7 @@ export const yaraHe: Dict['yara'] = {
   empty: 'אין קובצי חוקים מתאימים.',
   loadMore: 'לטעון עוד',
   ruleCount: 'חוקים: {{ n }}',
+  warningCount: 'אזהרות: {{ n }}',
   version: 'גרסה {{ n }}',
   none: 'אין',
   noCampaign: 'ללא קמפיין',

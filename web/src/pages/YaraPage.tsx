@@ -121,7 +121,12 @@ export default function YaraPage() {
                         <span class="nowrap">{t('yara.ruleCount', { n: f.ruleNames.length })}</span>
                         <p class="muted small yara-names" dir="ltr">{f.ruleNames.slice(0, 3).join(', ')}{f.ruleNames.length > 3 ? ' …' : ''}</p>
                       </td>
-                      <td><QualityBadge quality={f.quality} /></td>
+                      <td class="nowrap">
+                        <QualityBadge quality={f.quality} />
+                        <Show when={f.warningCount}>
+                          <p class="muted small">{t('yara.warningCount', { n: f.warningCount })}</p>
+                        </Show>
+                      </td>
                       <td><YaraStatusBadge status={f.status} /></td>
                       <td class="nowrap">{isolate(f.createdBy.displayName)}</td>
                       <td class="nowrap"><ShortDate at={f.updatedAt} /></td>
