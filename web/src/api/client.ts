@@ -695,6 +695,7 @@ export function patchAuditSettings(patch: AuditSettingsPatch): Promise<{ setting
 
 export function testSyslog(target: { host?: string; port?: number; facility?: AuditSettings['syslogFacility'] }): Promise<{ ok: boolean; target: string }> {
   return call(client.api.v1.audit.syslog.test.$post({ json: target }))
+}
 
 // ---- YARA Manager --------------------------------------------------------------------------
 
