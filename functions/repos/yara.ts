@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { YaraFile, YaraListItem, YaraQuery } from '../../schema/contracts/yara'
 import { campaigns, settings, users } from '../../schema/tables'
@@ -40,12 +40,12 @@ export function setYaraSettingStmts(db: Db, patch: Partial<YaraSettings>, by: st
   )
 }
 
-/** Active analysts: who an admin may name as a reviewer. */
+/** Active analysts who can sign in (not system users such as misp): who an admin may name as a reviewer. */
 export async function reviewerCandidates(db: Db) {
   return db
     .select({ id: users.id, username: users.username, displayName: users.displayName })
     .from(users)
-    .where(and(eq(users.role, 'analyst'), eq(users.active, true)))
+    .where(and(eq(users.role, 'analyst'), eq(users.active, true), ne(users.source, 'system')))
     .orderBy(sql`${users.username} COLLATE NOCASE`)
 }
 

@@ -76,7 +76,7 @@ export const yaraToolRoutes = new Hono<AppEnv>()
     if (input.reviewers) input.reviewers = [...new Set(input.reviewers)]
     for (const [i, id] of (input.reviewers ?? []).entries()) {
       const user = await getUserById(c.var.db, id)
-      if (!user || !user.active || (user.role !== 'analyst' && user.role !== 'admin')) {
+      if (!user || !user.active || user.source === 'system' || (user.role !== 'analyst' && user.role !== 'admin')) {
         throw fieldError(422, `reviewers.${i}`, 'is not an active analyst or admin', 'invalid_reviewer')
       }
     }

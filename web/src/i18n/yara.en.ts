@@ -20,6 +20,7 @@ export const yaraEn = {
   warningCount: 'Warnings: {{ n }}',
   version: 'Version {{ n }}',
   none: 'None',
+  anyCampaign: 'Any campaign',
   noCampaign: 'No campaign',
   readOnly: 'Your role can read rules but not upload them.',
   notFound: 'This rule file does not exist.',

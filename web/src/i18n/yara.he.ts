@@ -22,6 +22,7 @@ export const yaraHe: Dict['yara'] = {
   warningCount: 'אזהרות: {{ n }}',
   version: 'גרסה {{ n }}',
   none: 'אין',
+  anyCampaign: 'כל הקמפיינים',
   noCampaign: 'ללא קמפיין',
   readOnly: 'התפקיד שלך מאפשר לקרוא חוקים אך לא להעלות אותם.',
   notFound: 'קובץ החוקים הזה אינו קיים.',

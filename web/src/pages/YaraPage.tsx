@@ -10,6 +10,7 @@ import { TableHead } from '../components/TableParts'
 import { IconCode, QualityBadge, YaraStatusBadge } from '../components/YaraBits'
 import { YaraScanCard } from '../components/YaraScan'
 import { YaraSettingsCard } from '../components/YaraSettings'
+import { useCampaigns } from '../data/campaigns'
 import { user } from '../data/session'
 import { useYaraList } from '../data/yara'
 import { t } from '../i18n'
@@ -26,10 +27,16 @@ export default function YaraPage() {
   usePageTitle(() => t('yara.title'))
   const [params, setParams] = useSearchParams()
   const status = () => (STATUSES as readonly string[]).includes(first(params.status)) ? (first(params.status) as YaraSearch['status']) : 'all'
-  const search = createMemo<YaraSearch>(() => ({ status: status(), q: first(params.q) || undefined, tag: first(params.tag) || undefined }), { status: 'all' }, {
-    equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
-  })
+  const search = createMemo<YaraSearch>(
+    () => ({ status: status(), q: first(params.q) || undefined, tag: first(params.tag) || undefined, campaign: first(params.campaign) || undefined }),
+    { status: 'all' },
+    {
+      equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+    },
+  )
   const list = useYaraList(search)
+  const campaigns = useCampaigns()
+  const [campaign, setCampaign] = createSignal(first(params.campaign))
   const [q, setQ] = createSignal(first(params.q))
   const [tag, setTag] = createSignal(first(params.tag))
   const count = (s: (typeof STATUSES)[number]) => {
@@ -40,7 +47,7 @@ export default function YaraPage() {
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault()
-    setParams({ q: q().trim() || undefined, tag: tag().trim() || undefined })
+    setParams({ q: q().trim() || undefined, tag: tag().trim() || undefined, campaign: campaign() || undefined })
   }
 
   return (
@@ -93,6 +100,10 @@ export default function YaraPage() {
         <form class="yara-filters" onSubmit={submit} role="search">
           <input class="input" type="search" data-testid="yara-q" placeholder={t('yara.searchPlaceholder')} aria-label={t('yara.searchPlaceholder')} value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
           <input class="input" type="search" data-testid="yara-tag" placeholder={t('yara.tagPlaceholder')} aria-label={t('yara.tagPlaceholder')} value={tag()} onInput={(e) => setTag(e.currentTarget.value)} />
+          <select class="input yara-campaign-filter" data-testid="yara-campaign-filter" aria-label={t('yara.fields.campaign')} value={campaign()} onChange={(e) => setCampaign(e.currentTarget.value)}>
+            <option value="">{t('yara.anyCampaign')}</option>
+            <For each={campaigns.list() ?? []}>{(c) => <option value={String(c.id)} selected={String(c.id) === campaign()}>{c.name}</option>}</For>
+          </select>
           <button type="submit" class="btn btn-secondary">
             <IconSearch size={18} />
             {t('yara.search')}
