@@ -759,6 +759,8 @@ export const en = {
       cp: 'Check Point IoC CSV (sk132193): {{ types }}',
       'cp-network': 'Check Point Network Feed (flat list): {{ types }}',
       esa: 'Cisco ESA: comma-separated addresses',
+      'yara-list': 'YARA: approved rule file names, one per line (each at /feed/yara-content/<name>)',
+      'yara-bundle': 'YARA: every approved rule file in one file',
     },
     allTypes: 'every type',
     noPanType: 'PAN-OS has no such list type; served as a plain list',

@@ -755,6 +755,8 @@ export const he: Dict = {
       cp: 'Check Point IoC CSV (sk132193): {{ types }}',
       'cp-network': 'Check Point Network Feed (רשימה שטוחה): {{ types }}',
       esa: 'Cisco ESA: כתובות מופרדות בפסיקים',
+      'yara-list': 'YARA: שמות קובצי החוקים המאושרים, אחד בכל שורה (כל אחד ב-⁦/feed/yara-content/<name>⁩)',
+      'yara-bundle': 'YARA: כל קובצי החוקים המאושרים בקובץ אחד',
     },
     allTypes: 'כל הסוגים',
     noPanType: 'ל-PAN-OS אין סוג רשימה כזה; מוגש כרשימה פשוטה',
