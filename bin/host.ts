@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
+import { createYaraHost } from './host-yara'
 import { log } from './log'
 
 /**
@@ -9,9 +10,11 @@ import { log } from './log'
  */
 export function createHostHandler(dataDir: string) {
   const audit = createAuditSink(dataDir)
+  const yara = createYaraHost()
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url)
     try {
+      if (url.pathname.startsWith('/v1/yara/')) return await yara.handle(request, url.pathname)
       if (request.method === 'GET' && url.pathname === '/v1/disk') {
         const st = await statfs(dataDir)
         return Response.json({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize })

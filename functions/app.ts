@@ -26,6 +26,7 @@ import { taxii1Routes } from './routes/taxii1'
 import { taxii2Routes } from './routes/taxii2'
 import { users } from './routes/users'
 import { warninglistRoutes } from './routes/warninglists'
+import { yaraRoutes } from './routes/yara'
 
 export const JSON_BODY_LIMIT = 1024 * 1024
 const jsonBodyLimit = bodyLimit({
@@ -51,6 +52,7 @@ const api = new Hono<AppEnv>()
   .route('/warninglists', warninglistRoutes)
   .route('/feed-consumers', feedConsumerRoutes)
   .route('/feed-catalogue', feedCatalogueRoutes)
+  .route('/yara', yaraRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
 
@@ -76,7 +78,7 @@ export const app = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     try {
       // Upload routes carry their own, larger limits.
-      if (OWN_LIMIT.has(c.req.path)) await next()
+      if (OWN_LIMIT.has(c.req.path) || c.req.path.startsWith('/api/v1/yara')) await next()
       else await jsonBodyLimit(c, next)
     } finally {
       // A write through the API may change what a feed serves: the next poll re-reads the state.

@@ -2,7 +2,7 @@
  * Every feed Moat serves: path -> which IOC types and which format. The ZIoCHub paths stay as
  * aliases so existing firewall configs keep working (specs/feeds.md section 1).
  */
-export type FeedFormat = 'plain' | 'pa-ip' | 'pa-domain' | 'pa-url' | 'cp' | 'cp-network' | 'esa'
+export type FeedFormat = 'plain' | 'pa-ip' | 'pa-domain' | 'pa-url' | 'cp' | 'cp-network' | 'esa' | 'yara-list' | 'yara-bundle' | 'yara-content'
 
 export interface FeedDef {
   path: string
@@ -39,6 +39,8 @@ function defs(): FeedDef[] {
   add({ path: '/feed/cp/network/ip', types: ['ip'], format: 'cp-network', title: 'Check Point Network Feed (flat list): IPs and networks' })
   add({ path: '/feed/cp/network/domain', types: ['domain'], format: 'cp-network', title: 'Check Point Network Feed (flat list): domains' })
   add({ path: '/feed/esa/email', types: ['email'], format: 'esa', title: 'Cisco ESA: comma-separated addresses' })
+  add({ path: '/feed/yara-list', types: [], format: 'yara-list', title: 'YARA: approved rule file names, one per line (each at /feed/yara-content/<name>)' })
+  add({ path: '/feed/yara-bundle', types: [], format: 'yara-bundle', title: 'YARA: every approved rule file in one file' })
   // ZIoCHub spellings of "ip" on each family.
   for (const prefix of ['/feed/', '/feed/pa/', '/feed/cp/']) {
     const base = out.find((d) => d.path === `${prefix}ip`)!
@@ -51,8 +53,15 @@ function defs(): FeedDef[] {
 
 export const FEEDS: ReadonlyMap<string, FeedDef> = new Map(defs().map((d) => [d.path, d]))
 
+/** One approved YARA rule file by name: `/feed/yara-content/<filename>`. */
+export const YARA_CONTENT_PREFIX = '/feed/yara-content/'
+
 export function findFeed(path: string): FeedDef | undefined {
-  return FEEDS.get(path.toLowerCase().replace(/\/+$/, ''))
+  const p = path.toLowerCase().replace(/\/+$/, '')
+  if (p.startsWith(YARA_CONTENT_PREFIX) && p.length > YARA_CONTENT_PREFIX.length) {
+    return { path: p, types: [], format: 'yara-content', title: 'YARA: one approved rule file' }
+  }
+  return FEEDS.get(p)
 }
 
 /** Feed path patterns of a consumer (`/feed/pa/*`, `/feed/cp/ip`) against a requested path. */

@@ -24,6 +24,7 @@ import { recordPoll } from '../lib/feed-polls'
 import { addAudit } from '../repos/audit'
 import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedText, selectFeedValues } from '../repos/feeds'
 import { logEvent } from '../lib/log'
+import { FeedMissing, renderYaraFeed } from '../lib/yara-feed'
 
 const TEXT = 'text/plain; charset=utf-8'
 
@@ -85,6 +86,7 @@ const sqlAssembled = (def: FeedDef, opts: Options) =>
   def.format === 'plain' || def.format === 'pa-ip' || def.format === 'cp-network' || (def.format === 'pa-domain' && !opts.wild)
 
 async function selectAndRender(c: Context<AppEnv>, def: FeedDef, opts: Options, nowIso: string) {
+  if (def.format.startsWith('yara-')) return { out: await renderYaraFeed(c.env.DB, def), nextExpiry: null }
   if (sqlAssembled(def, opts)) {
     const offset = opts.s ?? 0
     const capped = opts.limit === undefined ? undefined : Math.max(0, opts.limit - offset)
@@ -121,7 +123,7 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
     headers,
     entries: out.returned,
   }
-  if (opts.n === undefined && opts.s === undefined) {
+  if (opts.n === undefined && opts.s === undefined && def.format !== 'yara-content') {
     const share = ctx.shrinkAlertShare
     const state = { feed: key, entries: out.total, bytes: body.byteLength, dropped: droppedTotal, etag, builtAt: new Date().toISOString(), buildMs: Date.now() - started }
     c.executionCtx.waitUntil(recordFeedState(c.env.DB, state, share).catch((err) => logEvent('error', 'feed state', { error: String(err) })))
@@ -241,6 +243,10 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
     poll(res.status, res.status === 200 ? entry.body.byteLength : 0)
     return res
   } catch (err) {
+    if (err instanceof FeedMissing) {
+      poll(404)
+      return text(404, `# moat: no approved YARA rule file at ${c.req.path}\n`)
+    }
     poll(503)
     return unavailable(err, path)
   }

@@ -7,6 +7,7 @@ import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as tokenC from '../../schema/contracts/tokens'
 import * as userC from '../../schema/contracts/users'
+import * as yaraC from '../../schema/contracts/yara'
 import { ErrorBody } from '../../schema/contracts/common'
 import { FEEDS } from '../domain/feed-catalogue'
 import type { AppEnv } from '../env'
@@ -121,6 +122,19 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/api/v1/feed-consumers/{id}', summary: 'Delete a consumer (admin)', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/feed-catalogue', summary: 'Every feed URL with its format and last published size, plus feed settings', auth: true, response: feedC.Catalogue, errors: [401] },
   { method: 'patch', path: '/api/v1/feed-catalogue/settings', summary: 'Feed settings (admin): access public|token, PAN-OS domain wildcard, Check Point IPv6, shrink alert share, token grace hours', auth: true, body: feedC.FeedSettings, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/yara', summary: 'YARA rule files, newest first, with counts per status; query: q (file, rule names, ticket, comment, tags), status, tag, campaign, user, limit, cursor', auth: true, query: yaraC.YaraQuery, response: yaraC.YaraPage, errors: [400, 401] },
+  { method: 'post', path: '/api/v1/yara', summary: 'Upload a rule file (analyst/admin): multipart `file` (.yar/.yara, at most 1 MiB; fields ticket, comment, campaignId, tags as a comma list, filename) or JSON {filename?, content, ticket?, comment?, campaignId?, tags?}. Compiled by YARA-X: 422 yara_compile_failed with details.errors [{line, column, code, message}]; 409 duplicate name or content; 201 pending with lint warnings and quality score', auth: true, body: yaraC.YaraUpload, response: yaraC.YaraFileWithContent, status: 201, errors: [400, 401, 403, 409, 413, 415, 422, 503] },
+  { method: 'post', path: '/api/v1/yara/validate', summary: 'Compile, lint and score rules without storing them (always 200; ok=false with errors at their lines)', auth: true, body: yaraC.YaraValidate, response: yaraC.YaraCheck, errors: [400, 401, 413, 415, 503] },
+  { method: 'post', path: '/api/v1/yara/scan', summary: 'Test scan: multipart `file` (a sample, at most 16 MiB, never stored) scanned with the library (scope=library: pending and approved; scope=approved) or the files in ids=1,2; returns the matching rules and strings', auth: true, body: 'multipart', response: yaraC.YaraScanResult, errors: [400, 401, 413, 415, 422, 503] },
+  { method: 'get', path: '/api/v1/yara/settings', summary: 'Lint settings (required meta keys, rule name pattern, minimum atom bytes) and reviewers; for admins also the analysts they may name as reviewers (candidates)', auth: true, errors: [401] },
+  { method: 'patch', path: '/api/v1/yara/settings', summary: 'Change lint settings or the reviewers (admin); reviewers must be active analysts or admins', auth: true, body: yaraC.YaraSettings, errors: [400, 401, 403, 422] },
+  { method: 'get', path: '/api/v1/yara/{id}', summary: 'One rule file with its content, warnings, quality breakdown and what the caller may do with it', auth: true, response: yaraC.YaraFileWithContent, errors: [401, 404] },
+  { method: 'patch', path: '/api/v1/yara/{id}', summary: 'Edit content, file name, ticket, comment, campaign or tags (own files; admins any). New content is compiled like an upload and sends an approved or rejected file back to pending', auth: true, body: yaraC.YaraPatch, response: yaraC.YaraFileWithContent, errors: [400, 401, 403, 404, 409, 413, 422, 503] },
+  { method: 'delete', path: '/api/v1/yara/{id}', summary: 'Delete a rule file (own files; admins any); an approved one leaves the feeds at once', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/v1/yara/{id}/approve', summary: 'Approve a pending file (admins, or reviewers for files they did not upload); 409 when the bundle would no longer compile', auth: true, response: yaraC.YaraFileWithContent, errors: [401, 403, 404, 409, 503] },
+  { method: 'post', path: '/api/v1/yara/{id}/reject', summary: 'Reject a pending or approved file with a reason (admins and reviewers)', auth: true, body: yaraC.YaraReject, response: yaraC.YaraFileWithContent, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/yara/{id}/history', summary: 'Append-only history: uploads, edits, metadata changes and review decisions', auth: true, response: z.object({ items: z.array(yaraC.YaraHistoryEvent) }), errors: [401, 404] },
+  { method: 'get', path: '/api/v1/yara/{id}/download', summary: 'The rule file as text/plain (attachment)', auth: true, errors: [401, 404] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]
@@ -196,6 +210,22 @@ export function buildOpenApi(version: string) {
         },
       },
     }
+  }
+  paths['/feed/yara-content/{filename}'] = {
+    get: {
+      summary: 'YARA: one approved rule file by name (as listed by /feed/yara-list)',
+      tags: ['feeds'],
+      security: [{}, { feedBasic: [] }, { feedToken: [] }],
+      parameters: [{ name: 'filename', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' } }],
+      responses: {
+        200: { description: 'The rule file (ETag, Last-Modified, gzip)', content: { 'text/plain': { schema: { type: 'string' } } } },
+        304: { description: 'Not modified (If-None-Match)' },
+        401: { description: 'Feed token required or wrong (WWW-Authenticate: Basic)' },
+        403: { description: 'Consumer not allowed this feed or this source address' },
+        404: { description: 'No approved rule file of that name' },
+        503: { description: 'Database unavailable; retry after Retry-After seconds' },
+      },
+    },
   }
   return {
     openapi: '3.1.0',

@@ -13,6 +13,7 @@ import {
   IconUser,
   IconUsers,
 } from './components/Icons'
+import { IconCode } from './components/YaraBits'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -32,6 +33,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/submit', label: 'submit', icon: IconPlus, roles: ['admin', 'analyst'] },
   { href: '/search', label: 'search', icon: IconSearch },
   { href: '/campaigns', label: 'campaigns', icon: IconFlag },
+  { href: '/yara', label: 'yara', icon: IconCode },
   { href: '/feeds', label: 'feeds', icon: IconRss },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },

@@ -16,6 +16,9 @@ export const routes: RouteDefinition[] = [
       { path: '/campaigns/:id', component: lazy(() => import('./pages/CampaignPage')) },
       { path: '/admin/allowlist', component: lazy(() => import('./pages/AllowlistPage')) },
       { path: '/feeds', component: lazy(() => import('./pages/FeedsPage')) },
+      { path: '/yara', component: lazy(() => import('./pages/YaraPage')) },
+      { path: '/yara/new', component: lazy(() => import('./pages/YaraNewPage')) },
+      { path: '/yara/:id', component: lazy(() => import('./pages/YaraRulePage')) },
       {
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),

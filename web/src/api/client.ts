@@ -38,6 +38,18 @@ import type {
   UserCreateInput as UserCreateSchema,
   UserPatch as UserPatchSchema,
 } from '../../../schema/contracts/users'
+import type {
+  YaraCheck as YaraCheckSchema,
+  YaraDiagnostic as YaraDiagnosticSchema,
+  YaraFile as YaraFileSchema,
+  YaraHistoryEvent as YaraHistoryEventSchema,
+  YaraListItem as YaraListItemSchema,
+  YaraPage as YaraPageSchema,
+  YaraPatch as YaraPatchSchema,
+  YaraScanResult as YaraScanResultSchema,
+  YaraSettings as YaraSettingsSchema,
+  YaraUpload as YaraUploadSchema,
+} from '../../../schema/contracts/yara'
 import type { z } from 'zod'
 
 const CSRF_COOKIE = 'moat_csrf'
@@ -683,4 +695,94 @@ export function patchAuditSettings(patch: AuditSettingsPatch): Promise<{ setting
 
 export function testSyslog(target: { host?: string; port?: number; facility?: AuditSettings['syslogFacility'] }): Promise<{ ok: boolean; target: string }> {
   return call(client.api.v1.audit.syslog.test.$post({ json: target }))
+}
+
+// ---- YARA Manager --------------------------------------------------------------------------
+
+export type YaraFile = z.infer<typeof YaraFileSchema>
+export type YaraListItem = z.infer<typeof YaraListItemSchema>
+export type YaraFileFull = YaraFile & { content: string }
+export type YaraDiagnostic = z.infer<typeof YaraDiagnosticSchema>
+export type YaraCheck = z.infer<typeof YaraCheckSchema>
+export type YaraPage = z.infer<typeof YaraPageSchema>
+export type YaraHistoryEvent = z.infer<typeof YaraHistoryEventSchema>
+export type YaraScanResult = z.infer<typeof YaraScanResultSchema>
+export type YaraUpload = z.input<typeof YaraUploadSchema>
+export type YaraPatch = z.input<typeof YaraPatchSchema>
+export type YaraSettings = Required<z.infer<typeof YaraSettingsSchema>>
+
+export interface YaraSearch {
+  q?: string
+  status?: 'pending' | 'approved' | 'rejected' | 'all'
+  tag?: string
+  campaign?: string
+  user?: string
+  limit?: string
+  cursor?: string
+}
+
+export function listYara(search: YaraSearch): Promise<YaraPage> {
+  return call(client.api.v1.yara.$get({ query: compact(search) as never }))
+}
+
+/** 201 pending; a compile failure is a 422 ApiFailure whose details carry `errors` at their lines. */
+export function uploadYara(input: YaraUpload): Promise<{ rule: YaraFileFull; warnings: YaraDiagnostic[] }> {
+  return call(client.api.v1.yara.$post(undefined, { init: { body: JSON.stringify(input), headers: { 'Content-Type': 'application/json' } } }))
+}
+
+export function validateYara(content: string): Promise<YaraCheck> {
+  return call(client.api.v1.yara.validate.$post({ json: { content } }))
+}
+
+export function getYara(id: number): Promise<{ rule: YaraFileFull }> {
+  return call(client.api.v1.yara[':id'].$get(idParam(id)))
+}
+
+export function patchYara(id: number, patch: YaraPatch): Promise<{ rule: YaraFileFull; warnings: YaraDiagnostic[] }> {
+  return call(client.api.v1.yara[':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+export function deleteYara(id: number): Promise<void> {
+  return call(client.api.v1.yara[':id'].$delete(idParam(id)))
+}
+
+export function approveYara(id: number): Promise<{ rule: YaraFileFull }> {
+  return call(client.api.v1.yara[':id'].approve.$post(idParam(id)))
+}
+
+export function rejectYara(id: number, reason: string): Promise<{ rule: YaraFileFull }> {
+  return call(client.api.v1.yara[':id'].reject.$post({ ...idParam(id), json: { reason } }))
+}
+
+export function yaraHistory(id: number): Promise<{ items: YaraHistoryEvent[] }> {
+  return call(client.api.v1.yara[':id'].history.$get(idParam(id)))
+}
+
+/** A plain download link (the session cookie authenticates it). */
+export function yaraDownloadUrl(id: number): string {
+  return client.api.v1.yara[':id'].download.$path(idParam(id))
+}
+
+/** The sample is sent once, scanned on the server and never stored. */
+export function scanYara(sample: File, scope: 'library' | 'approved', ids?: number[]): Promise<YaraScanResult> {
+  const form = new FormData()
+  form.append('file', sample, sample.name)
+  form.append('scope', scope)
+  if (ids?.length) form.append('ids', ids.join(','))
+  return call(client.api.v1.yara.scan.$post(undefined, { init: { body: form } }))
+}
+
+export interface YaraReviewerCandidate {
+  id: number
+  username: string
+  displayName: string
+}
+
+/** `candidates` (active analysts) is filled for admins only. */
+export function yaraSettings(): Promise<{ settings: YaraSettings; candidates: YaraReviewerCandidate[] }> {
+  return call(client.api.v1.yara.settings.$get())
+}
+
+export function patchYaraSettings(patch: Partial<YaraSettings>): Promise<{ settings: YaraSettings }> {
+  return call(client.api.v1.yara.settings.$patch({ json: patch }))
 }

@@ -6,7 +6,7 @@ export interface IconProps {
 }
 
 // Drawn here (24×24, stroke-based) so the UI never fetches an icon font or a CDN sprite.
-function Icon(props: IconProps & { children: JSX.Element }) {
+export function Icon(props: IconProps & { children: JSX.Element }) {
   return (
     <svg
       class={`icon ${props.class ?? ''}`}

@@ -3,6 +3,8 @@ import { enTaxii } from './en-taxii'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
+import { yaraEn } from './yara.en'
+
 export const en = {
   app: {
     name: 'Moat',
@@ -24,6 +26,7 @@ export const en = {
     feedConsumers: 'Feed consumers',
     users: 'Users',
     audit: 'Audit log',
+    yara: 'YARA Manager',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -756,6 +759,8 @@ export const en = {
       cp: 'Check Point IoC CSV (sk132193): {{ types }}',
       'cp-network': 'Check Point Network Feed (flat list): {{ types }}',
       esa: 'Cisco ESA: comma-separated addresses',
+      'yara-list': 'YARA: approved rule file names, one per line (each at /feed/yara-content/<name>)',
+      'yara-bundle': 'YARA: every approved rule file in one file',
     },
     allTypes: 'every type',
     noPanType: 'PAN-OS has no such list type; served as a plain list',
@@ -883,6 +888,7 @@ export const en = {
     nameTaken: 'A feed consumer with this name already exists.',
     entryError: '{{ value }}: {{ message }}',
   },
+  yara: yaraEn,
   duration: {
     second: '1 second',
     seconds: '{{ n }} seconds',

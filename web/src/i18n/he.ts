@@ -1,6 +1,7 @@
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
+import { yaraHe } from './yara.he'
 
 export const he: Dict = {
   app: {
@@ -23,6 +24,7 @@ export const he: Dict = {
     feedConsumers: 'צרכני פידים',
     users: 'משתמשים',
     audit: 'יומן ביקורת',
+    yara: 'מנהל YARA',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -753,6 +755,8 @@ export const he: Dict = {
       cp: 'Check Point IoC CSV (sk132193): {{ types }}',
       'cp-network': 'Check Point Network Feed (רשימה שטוחה): {{ types }}',
       esa: 'Cisco ESA: כתובות מופרדות בפסיקים',
+      'yara-list': 'YARA: שמות קובצי החוקים המאושרים, אחד בכל שורה (כל אחד ב-⁦/feed/yara-content/<name>⁩)',
+      'yara-bundle': 'YARA: כל קובצי החוקים המאושרים בקובץ אחד',
     },
     allTypes: 'כל הסוגים',
     noPanType: 'ל-PAN-OS אין סוג רשימה כזה; מוגש כרשימה פשוטה',
@@ -880,6 +884,7 @@ export const he: Dict = {
     nameTaken: 'כבר קיים צרכן פידים בשם הזה.',
     entryError: '{{ value }}: {{ message }}',
   },
+  yara: yaraHe,
   duration: {
     second: 'שנייה אחת',
     seconds: '{{ n }} שניות',
