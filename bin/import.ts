@@ -19,6 +19,7 @@ import { planThreatgate } from '../functions/domain/threatgate'
 import { planZiochub } from '../functions/domain/ziochub'
 import { importCounts, listImportRows } from '../functions/repos/imports'
 import { commitMigration, stageMigration, type MigrationResult } from '../functions/services/migration'
+import { storeMigratedYara, type YaraMigrationResult } from '../functions/services/yara-migration'
 import type { Actor } from '../functions/services/iocs'
 import { readText, readThreatgate, readZiochub, staticReader, yaraFolders } from './legacy-source'
 import type { Runtime } from './runtime'
@@ -47,6 +48,7 @@ export interface ImportOutcome {
   batchId: number
   plan?: MigrationPlan
   result?: MigrationResult
+  yara?: YaraMigrationResult
 }
 
 let write: (s?: string) => void = (s = '') => void process.stdout.write(`${s}\n`)
@@ -196,9 +198,11 @@ export async function runImport(argv: string[], ctx: ImportContext): Promise<Imp
     if (!Number.isInteger(id) || id < 1) throw new Error(`commit: '${target}' is not a batch id`)
     return withRuntime(async (rt) => {
       const db = createDb((await rt.mf.getD1Database('DB')) as never)
-      const result = await commitMigration(db, id, {}, await resolveActor(db, values.as), now)
-      printCommit(id, result)
-      return { batchId: id, result }
+      const actor = await resolveActor(db, values.as)
+      const result = await commitMigration(db, id, {}, actor, now)
+      const yara = await storeMigratedYara(db, (await rt.mf.getBindings()) as never, id, actor)
+      printCommit(id, result, yara)
+      return { batchId: id, result, yara }
     })
   }
   if (values.allowlisted !== 'exclude' && values.allowlisted !== 'drop') throw new Error('--allowlisted must be exclude or drop')
@@ -223,14 +227,17 @@ export async function runImport(argv: string[], ctx: ImportContext): Promise<Imp
       return { batchId, plan }
     }
     const result = await commitMigration(db, batchId, {}, actor, now)
-    printCommit(batchId, result)
-    return { batchId, plan, result }
+    const yara = await storeMigratedYara(db, (await rt.mf.getBindings()) as never, batchId, actor)
+    printCommit(batchId, result, yara)
+    return { batchId, plan, result, yara }
   })
 }
 
-function printCommit(batchId: number, r: MigrationResult) {
+function printCommit(batchId: number, r: MigrationResult, y: YaraMigrationResult) {
   const a = r.applied
   write(`\nCommitted batch ${batchId}: ${r.created} IOCs created, ${r.skipped} rows not imported; users +${a.users}, campaigns +${a.campaigns}, history +${a.history}, notes +${a.notes}, allowlist +${a.allowlist}, playbook links +${a.playbook}, deleted values kept +${a.deleted}.`)
   if (a.users > 0) write('Imported local users have no password yet: give each one with `moat user reset-password <username>`.')
-  write('YARA rules and Champs records are kept with the batch for the YARA Manager and Champs screens.')
+  write(`YARA rules: ${y.stored} stored (${y.approved} approved, ${y.pending} pending), ${y.present} already in the library.`)
+  for (const d of y.demoted) write(`  ${d.filename}: approved before, pending now: ${d.reason}`)
+  write('Champs records (goals, activity, rank snapshots) are kept with the batch for the Champs screen.')
 }

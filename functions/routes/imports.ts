@@ -30,7 +30,8 @@ import {
   stageStix,
 } from '../services/imports'
 import type { Actor } from '../services/iocs'
-import { commitBatch } from '../services/migration'
+import { commitBatch, MIGRATION_SOURCES } from '../services/migration'
+import { storeMigratedYara } from '../services/yara-migration'
 
 const writer = requireRole('admin', 'analyst')
 const FIRST_PAGE = 200
@@ -204,8 +205,11 @@ export const importRoutes = new Hono<AppEnv>()
     return c.json({ options })
   })
   .post('/:id/commit', writer, zv('param', IdParam), zv('json', ImportCommitInput), async (c) => {
-    const result = await commitBatch(c.var.db, c.req.valid('param').id, c.req.valid('json'), actorOf(c), new Date())
-    return c.json({ created: result.created, skipped: result.skipped, counts: result.counts, batch: batchView(result.batch) })
+    const id = c.req.valid('param').id
+    const result = await commitBatch(c.var.db, id, c.req.valid('json'), actorOf(c), new Date())
+    // A migration also brings YARA rule files: compiled and stored once the batch is committed.
+    const yara = MIGRATION_SOURCES.has(result.batch.source) ? await storeMigratedYara(c.var.db, c.env, id, actorOf(c)) : undefined
+    return c.json({ created: result.created, skipped: result.skipped, counts: result.counts, batch: batchView(result.batch), ...(yara ? { yara } : {}) })
   })
   .delete('/:id', writer, zv('param', IdParam), async (c) => {
     await discardImport(c.var.db, c.req.valid('param').id, actorOf(c))

@@ -183,6 +183,24 @@ describe('moat import ziochub', () => {
     ].sort((a, b) => a[0].localeCompare(b[0])))
     expect(yara.find((y) => y.filename === 'broken.yar').errors.length).toBeGreaterThan(0)
     expect(new Set(kept.map((k) => k.kind))).toEqual(new Set(['yara', 'sanity_exclusion', 'team_goal', 'activity_event', 'rank_snapshot', 'user_prefs']))
+
+    // In the YARA Manager, compiled by YARA-X: approved files that compile stay approved (and are
+    // served), the pending one stays pending, the broken one arrives pending with its error.
+    expect(res.json.yara).toEqual({ stored: 4, approved: 2, pending: 2, present: 0, demoted: [] })
+    const library = await all<{ filename: string; status: string; username: string; lint: string }>(
+      `SELECT y.filename, y.status, u.username, y.lint FROM yara_rules y JOIN users u ON u.id = y.created_by ORDER BY y.filename`,
+    )
+    expect(library.map((r) => [r.filename, r.status, r.username])).toEqual([
+      ['approved_rule.yar', 'approved', 'guyzw'],
+      ['broken.yar', 'pending', 'guyzw'],
+      ['orphan_rule.yar', 'approved', 'legacy:unknown'],
+      ['pending_rule.yar', 'pending', 'Dana'],
+    ])
+    expect(JSON.parse(library[1].lint).some((f: { severity?: string; message: string }) => /error/i.test(JSON.stringify(f)))).toBe(true)
+    const bundle = await boss.get('/feed/yara-bundle')
+    expect(bundle.status).toBe(200)
+    expect(bundle.text).toContain('rule approved_rule')
+    expect(bundle.text).not.toContain('rule pending_rule')
   })
 
   it('adds nothing when run again (with --commit)', async () => {
@@ -192,6 +210,8 @@ describe('moat import ziochub', () => {
     expect(outcome!.result).toMatchObject({ created: 0 })
     expect(await tableCounts()).toEqual(before)
     expect(out.join('\n')).toMatch(/Committed batch \d+: 0 IOCs created/)
+    expect(outcome!.yara).toMatchObject({ stored: 0 })
+    expect(await one<{ n: number }>('SELECT count(*) AS n FROM yara_rules')).toEqual({ n: 4 })
   })
 
   it('refuses a folder without a ZIoCHub database, and a bad time zone', async () => {
@@ -211,6 +231,8 @@ describe('moat import threatgate', () => {
     expect(text).not.toMatch(/comment line/)
     const committed = await run(['commit', String(staged!.batchId)])
     expect(committed!.result!.created).toBe(6)
+    // The CLI compiles the rule files through the launcher's HOST binding too.
+    expect(committed!.yara).toMatchObject({ stored: 1, approved: 1 })
 
     expect((await exact('1.2.3.5'))[0]).toMatchObject({ ticket: '12345', comment: 'x', expiresAt: null, createdAt: '2026-01-26T04:42:13.000Z', source: 'threatgate', createdBy: expect.objectContaining({ username: 'guyzw' }) })
     expect((await exact('45.9.148.108'))[0]).toMatchObject({ expiresAt: '2099-12-30T22:00:00.000Z', createdBy: expect.objectContaining({ username: 'Dana' }) })
