@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises'
+import { handleMispRequest } from './host-misp'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
 import { createYaraHost } from './host-yara'
 import { log } from './log'
@@ -31,6 +32,7 @@ export function createHostHandler(dataDir: string) {
           return Response.json({ ok: false, error: err instanceof Error ? err.message : String(err) }, { status: 502 })
         }
       }
+      if (request.method === 'POST' && url.pathname === '/v1/misp/request') return handleMispRequest(request)
       return Response.json({ error: { code: 'not_found', message: `HOST has no ${url.pathname}` } }, { status: 404 })
     } catch (err) {
       log('error', 'host binding failed', { path: url.pathname, error: String(err) })

@@ -18,6 +18,7 @@ import { feedRoutes } from './routes/feeds'
 import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
+import { mispRoutes } from './routes/misp'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
 import { tokenRoutes } from './routes/tokens'
@@ -53,6 +54,7 @@ const api = new Hono<AppEnv>()
   .route('/feed-consumers', feedConsumerRoutes)
   .route('/feed-catalogue', feedCatalogueRoutes)
   .route('/yara', yaraRoutes)
+  .route('/misp', mispRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
 

@@ -6,7 +6,7 @@ import { logEvent } from '../functions/lib/log'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
 export const CRONS: Record<string, string[]> = {
-  '* * * * *': ['expire', 'audit', 'stix'],
+  '* * * * *': ['expire', 'audit', 'stix', 'misp'],
   '*/10 * * * *': ['housekeeping'],
   '17 3 * * *': ['optimize', 'audit-retention'],
 }

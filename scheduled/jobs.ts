@@ -1,6 +1,7 @@
 import type { Bindings, Db } from '../functions/env'
 import { runAuditRetention, runAuditShip } from './audit'
 import { runExpire } from './expire'
+import { runMispJob } from './misp'
 import { runHousekeeping } from './housekeeping'
 import { runOptimize } from './optimize'
 import { runStix } from './stix'
@@ -16,4 +17,5 @@ export const JOBS: Record<string, Job> = {
   audit: runAuditShip,
   'audit-retention': runAuditRetention,
   stix: runStix,
+  misp: runMispJob,
 }

@@ -63,6 +63,10 @@ export const AUDIT_ACTIONS: Record<string, ActionInfo> = {
   'settings.change': a('Settings changed', 6),
   'syslog.test': a('Syslog test message', 3, 'other', 'Syslog test message failed'),
   'audit.export': a('Audit log exported', 5),
+  'misp.pull_start': a('MISP pull started', 3),
+  'misp.pull': a('MISP pull finished', 4, 'other', 'MISP pull failed'),
+  'misp.reconcile': a('MISP withdrawals applied', 5),
+  'misp.test': a('MISP connection test', 3, 'other', 'MISP connection test failed'),
 }
 
 /** Known actions, for filters. */

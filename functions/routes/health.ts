@@ -4,6 +4,7 @@ import type { Health } from '../../schema/contracts/auth'
 import { JOBS } from '../../scheduled/jobs'
 import type { AppEnv } from '../env'
 import { listJobRuns } from '../repos/job-runs'
+import { getMispState } from '../repos/misp'
 import { logEvent } from '../lib/log'
 
 /** Below this much free space in the data folder the box is reported degraded. */
@@ -33,6 +34,11 @@ export const health = new Hono<AppEnv>().get('/', async (c) => {
     for (const run of await listJobRuns(c.var.db)) {
       jobs[run.name] = { lastSuccessAt: run.lastSuccessAt, lastOutcome: run.lastOutcome }
     }
+    // The MISP job ticks every minute but pulls only when due: report the last successful pull,
+    // and an error when the last pull or the last tick failed.
+    const misp = await getMispState(c.var.db)
+    const tick = jobs.misp?.lastOutcome
+    jobs.misp = { lastSuccessAt: misp.lastSuccessAt, lastOutcome: tick === 'error' ? 'error' : misp.lastStatus }
   } catch (err) {
     dbOk = false
     logEvent('error', 'health: database check failed', { error: String(err) })

@@ -5,6 +5,7 @@ import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
+import * as mispC from '../../schema/contracts/misp'
 import * as tokenC from '../../schema/contracts/tokens'
 import * as userC from '../../schema/contracts/users'
 import * as yaraC from '../../schema/contracts/yara'
@@ -135,6 +136,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/yara/{id}/reject', summary: 'Reject a pending or approved file with a reason (admins and reviewers)', auth: true, body: yaraC.YaraReject, response: yaraC.YaraFileWithContent, errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/v1/yara/{id}/history', summary: 'Append-only history: uploads, edits, metadata changes and review decisions', auth: true, response: z.object({ items: z.array(yaraC.YaraHistoryEvent) }), errors: [401, 404] },
   { method: 'get', path: '/api/v1/yara/{id}/download', summary: 'The rule file as text/plain (attachment)', auth: true, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/misp/settings', summary: 'MISP pull settings (admin): URL, TLS, schedule, filters, import policy; the API key only as set/masked; sync state', auth: true, response: mispC.MispSettingsView, errors: [401, 403] },
+  { method: 'patch', path: '/api/v1/misp/settings', summary: 'Change MISP pull settings (admin). apiKey is write-only (stored encrypted; empty removes it); enabling needs url and apiKey; a new url resets the cursor', auth: true, body: mispC.MispSettingsInput, response: mispC.MispSettingsView, errors: [400, 401, 403, 415] },
+  { method: 'post', path: '/api/v1/misp/test', summary: 'Test the MISP connection (admin): GET /servers/getVersion with the saved settings or the values given; 502 misp_test_failed with details.reason auth|tls|timeout|connect|dns|http|bad_response', auth: true, body: mispC.MispTestInput, response: mispC.MispTestResult, errors: [400, 401, 403, 415, 502, 503] },
+  { method: 'post', path: '/api/v1/misp/pull', summary: 'Pull from MISP now and wait for the result (admin); full ignores the cursor, reconcile checks linked attributes for removal. 409 pull_running; 502 misp_pull_failed', auth: true, body: mispC.MispPullInput, response: z.object({ run: mispC.MispRun }), errors: [400, 401, 403, 409, 415, 502] },
+  { method: 'get', path: '/api/v1/misp/runs', summary: 'Recent MISP pulls, newest first (admin), with counts, skips by reason and MISP type, samples and errors', auth: true, query: mispC.MispRunsQuery, response: z.object({ items: z.array(mispC.MispRun) }), errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]
@@ -150,7 +156,7 @@ const ERROR_TEXT: Record<number, string> = {
   406: 'The Accept header allows no media type this route answers with',
   422: 'Understood but refused (see error.code)',
   429: 'Too many attempts; see Retry-After',
-  502: 'An outside system (syslog collector) could not be reached',
+  502: 'An outside system (syslog collector, MISP) could not be reached or refused',
   503: 'Database or launcher unavailable',
 }
 

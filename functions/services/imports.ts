@@ -180,11 +180,18 @@ function assertRowLimit(n: number) {
 }
 
 export async function stageRows(db: Db, input: StageInput, actor: Actor): Promise<number> {
+  const [created] = await runBatch(db, stageStatements(db, input, actor, new Date().toISOString()))
+  return (created.results[0] as { id: number }).id
+}
+
+/**
+ * The statements of stageRows, for callers that stage and commit in one transaction (the MISP
+ * pull): the first one returns the batch id; `self` must yield the new batch's id inside the
+ * same transaction (by default the row its first statement inserted).
+ */
+export function stageStatements(db: Db, input: StageInput, actor: Actor, nowIso: string, self = sql`(SELECT max(id) FROM import_batches)`) {
   assertRowLimit(input.rows.length)
-  const nowIso = new Date().toISOString()
-  // The batch's id inside the same transaction: the row inserted by its first statement.
-  const self = sql`(SELECT max(id) FROM import_batches)`
-  const [created] = await runBatch(db, [
+  return [
     db
       .insert(importBatches)
       .values({
@@ -203,8 +210,7 @@ export async function stageRows(db: Db, input: StageInput, actor: Actor): Promis
     ...classifyStatements(self),
     initialSelectionStatement(self),
     ...(input.also?.(self) ?? []),
-  ])
-  return (created.results[0] as { id: number }).id
+  ]
 }
 
 /** Parses an upload or a paste and stages it. */
