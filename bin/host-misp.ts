@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
@@ -58,6 +59,19 @@ function classify(err: NodeJS.ErrnoException): MispHostError {
   return new MispHostError('network', `${code ? `${code}: ` : ''}${err.message}`)
 }
 
+/** Each PEM block of the CA text must be a certificate Node can read; Node would skip a bad one silently. */
+function checkCa(pem: string) {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  if (!blocks.length) throw new MispHostError('tls', 'the CA certificate cannot be used: no PEM certificate in it')
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block)
+    } catch (err) {
+      throw new MispHostError('tls', `the CA certificate cannot be used: block ${i + 1} is not a certificate (${(err as Error).message})`)
+    }
+  }
+}
+
 export function validateRequest(req: MispHttpRequest): URL {
   let url: URL
   try {
@@ -69,12 +83,18 @@ export function validateRequest(req: MispHttpRequest): URL {
   if (req.method !== 'GET' && req.method !== 'POST') throw new MispHostError('bad_request', 'method must be GET or POST')
   if (typeof req.apiKey !== 'string' || /[\r\n]/.test(req.apiKey)) throw new MispHostError('bad_request', 'apiKey must be one line of text')
   if (!(req.timeoutMs > 0)) throw new MispHostError('bad_request', 'timeoutMs must be positive')
+  if (req.verifyTls && req.caPem?.trim()) checkCa(req.caPem)
   return url
 }
 
 /** One request to MISP; resolves with any HTTP status, rejects only on transport failure. */
 export function mispHttp(req: MispHttpRequest): Promise<MispHttpResponse> {
-  const url = validateRequest(req)
+  let url: URL
+  try {
+    url = validateRequest(req)
+  } catch (err) {
+    return Promise.reject(err)
+  }
   const secure = url.protocol === 'https:'
   const headers: Record<string, string> = {
     Authorization: req.apiKey,
