@@ -66,7 +66,7 @@ describe('the HOST endpoint', () => {
     const res = await call(req({ verifyTls: false, apiKey: 'wrong-key-123456' }))
     expect(res.status).toBe(200)
     expect(res.headers.get('x-misp-status')).toBe('403')
-    expect((await res.json()).name).toMatch(/^Authentication failed/)
+    expect(((await res.json()) as any).name).toMatch(/^Authentication failed/)
   })
 
   it('answers transport failures as 502 JSON without the key, and bad requests as 400', async () => {
@@ -77,7 +77,7 @@ describe('the HOST endpoint', () => {
     expect(text).not.toContain(KEY)
     const bad = await call(req({ url: 'file:///etc/passwd' }))
     expect(bad.status).toBe(400)
-    expect((await bad.json()).error.code).toBe('bad_request')
+    expect(((await bad.json()) as any).error.code).toBe('bad_request')
     const header = await call(req({ apiKey: 'key\r\nX-Evil: 1' }))
     expect(header.status).toBe(400)
   })
