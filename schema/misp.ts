@@ -17,6 +17,8 @@ export const mispSyncState = sqliteTable('misp_sync_state', {
   lastStatus: text('last_status', { enum: ['ok', 'error'] }),
   lastError: text('last_error'),
   lastReconcileAt: text('last_reconcile_at'),
+  // The daily check for removals is due from here (a day after the first pull, then after each check).
+  nextReconcileAt: text('next_reconcile_at'),
   lastRunId: integer('last_run_id'),
 })
 

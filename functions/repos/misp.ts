@@ -47,6 +47,7 @@ export async function getMispState(db: Db): Promise<MispStateRow> {
       lastStatus: null,
       lastError: null,
       lastReconcileAt: null,
+      nextReconcileAt: null,
       lastRunId: null,
     }
   )

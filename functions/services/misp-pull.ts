@@ -212,7 +212,7 @@ export async function runMispPull(db: Db, env: Bindings, opts: PullOptions): Pro
     }
     const summary = await mispSummary(db, batchId, { pages, fetched: fetched.length, extended, tally, cursorFrom, cursorTo })
     let reconcileError: string | null = null
-    const reconcileDue = opts.reconcile || (state.lastReconcileAt !== null && opts.now.getTime() - Date.parse(state.lastReconcileAt) >= RECONCILE_EVERY_MS)
+    const reconcileDue = opts.reconcile || (state.nextReconcileAt !== null && opts.now.getTime() >= Date.parse(state.nextReconcileAt))
     if (reconcileDue) {
       try {
         const r = await reconcileLinks(db, env, conn, config, { mispUserId, runId, now: opts.now, actor: opts.actor, renew: () => renewLease(db, token) })
@@ -222,12 +222,14 @@ export async function runMispPull(db: Db, env: Bindings, opts: PullOptions): Pro
       }
     }
     const result: MispRunResult = summary.result
+    const nextReconcile = new Date(opts.now.getTime() + RECONCILE_EVERY_MS).toISOString()
     const ok = reconcileError === null
     await runBatch(db, [
       finishRunStatement(db, runId, { status: ok ? 'ok' : 'error', error: reconcileError, result, batchId, heldBatchId: summary.heldBatchId }),
       sql`UPDATE misp_sync_state SET last_status = ${ok ? 'ok' : 'error'}, last_error = ${reconcileError}, last_run_id = ${runId},
         last_success_at = CASE WHEN ${ok ? 1 : 0} THEN ${nowIso} ELSE last_success_at END,
-        last_reconcile_at = CASE WHEN ${reconcileDue && ok ? 1 : 0} OR last_reconcile_at IS NULL THEN ${nowIso} ELSE last_reconcile_at END
+        last_reconcile_at = CASE WHEN ${reconcileDue && ok ? 1 : 0} THEN ${nowIso} ELSE last_reconcile_at END,
+        next_reconcile_at = CASE WHEN ${reconcileDue && ok ? 1 : 0} OR next_reconcile_at IS NULL THEN ${nextReconcile} ELSE next_reconcile_at END
         WHERE id = 1`,
     ])
     await audit('misp.pull', ok ? 'success' : 'failure', { run: runId, ...countsForAudit(result), ...(reconcileError ? { error: reconcileError } : {}) })

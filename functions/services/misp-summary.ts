@@ -15,6 +15,7 @@ interface SampleRow {
   mispType: string | null
   eventId: string | null
   allowlist: string | null
+  allowlistReason: string | null
 }
 
 function reasonOf(r: SampleRow): string | undefined {
@@ -31,9 +32,22 @@ function reasonOf(r: SampleRow): string | undefined {
 async function samples(db: Db, batchId: number, where: ReturnType<typeof sql>) {
   const rows = await db.all<SampleRow>(sql`SELECT r.raw, r.value, r.status, r.error, r.warnings, r.listed,
       json_extract(r.extra, '$.mispType') AS mispType, json_extract(r.extra, '$.eventId') AS eventId,
-      (SELECT value FROM allowlist a WHERE a.id = r.allowlist_id) AS allowlist
+      (SELECT value FROM allowlist a WHERE a.id = r.allowlist_id) AS allowlist,
+      (SELECT reason FROM allowlist a WHERE a.id = r.allowlist_id) AS allowlistReason
     FROM import_rows r WHERE r.batch_id = ${batchId} AND ${where} ORDER BY r.idx LIMIT ${SAMPLES}`)
-  return rows.map((r) => ({ mispType: r.mispType ?? '', value: r.value ?? r.raw, reason: reasonOf(r), event: r.eventId }))
+  return rows.map((r) => {
+    const sample: MispRunResult['samples']['invalid'][number] = { mispType: r.mispType ?? '', value: r.value ?? r.raw, event: r.eventId, reason: reasonOf(r) }
+    if (r.status === 'invalid' && r.error) {
+      const e = JSON.parse(r.error) as { code: string; message: string; part?: string }
+      sample.error = { code: e.code, message: e.message, ...(e.part ? { part: e.part } : {}) }
+    }
+    if (r.status === 'warning') {
+      sample.warnings = (JSON.parse(r.warnings ?? '[]') as { code: string }[]).map((w) => w.code).filter((c) => c !== 'port_dropped')
+      if (r.listed) sample.listed = (JSON.parse(r.listed) as { list: string }).list
+    }
+    if (r.status === 'allowlisted' && r.allowlist) sample.allowlist = { value: r.allowlist, reason: r.allowlistReason ?? '' }
+    return sample
+  })
 }
 
 /** The run's counts and samples, read back from the committed batch. */

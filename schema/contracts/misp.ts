@@ -129,7 +129,17 @@ export const MispRunsQuery = z.object({
 })
 
 const Counts = z.record(z.string(), z.number())
-const Sample = z.object({ mispType: z.string(), value: z.string(), reason: z.string().optional(), event: z.string().nullable().optional() })
+/** One example row of a run; `reason` in English, the rest for the UI to say it in the user's language. */
+const Sample = z.object({
+  mispType: z.string(),
+  value: z.string(),
+  event: z.string().nullable().optional(),
+  reason: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), part: z.string().optional() }).optional(),
+  warnings: z.array(z.string()).optional(),
+  listed: z.string().optional(),
+  allowlist: z.object({ value: z.string(), reason: z.string() }).optional(),
+})
 
 /** What one pull did. */
 export const MispRunResult = z.object({

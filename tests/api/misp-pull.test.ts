@@ -86,7 +86,11 @@ describe('first pull', () => {
     expect(matched).toBeGreaterThan(2 * PAGE)
     // Pages 1..n in order, the last one short.
     expect(searches.map((r) => r.body.page)).toEqual(Array.from({ length: Math.floor(matched / PAGE) + 1 }, (_, i) => i + 1))
-    expect(run.result).toMatchObject({ pages: searches.length, fetched: matched, cursorFrom: null })
+    expect(run.result).toMatchObject({ pages: searches.length, fetched: matched, cursorFrom: null, reconciled: false })
+    // The first check for removals is due a day later.
+    const state = await moat.db.prepare(`SELECT last_reconcile_at AS last, next_reconcile_at AS next FROM misp_sync_state`).first<any>()
+    expect(state.last).toBeNull()
+    expect(Date.parse(state.next) - Date.parse(run.startedAt)).toBe(86_400_000)
   })
 
   it('creates IOCs credited to misp with ticket, comment, tags and per-type expiry', async () => {
@@ -342,11 +346,13 @@ describe('schedule', () => {
     expect((await admin.patch('/api/v1/misp/settings', { enabled: true, intervalMinutes: 5 })).status).toBe(200)
     await worker.scheduled({ cron: 'job:misp', scheduledTime: new Date() })
     expect(await runs()).toBe(before) // the last manual pull was under 5 minutes ago
-    await moat.db.prepare(`UPDATE misp_sync_state SET last_attempt_at = ?`).bind(new Date(Date.now() - 6 * 60_000).toISOString()).run()
+    // Due, and so is the daily check for removals.
+    await moat.db.prepare(`UPDATE misp_sync_state SET last_attempt_at = ?, next_reconcile_at = ?`).bind(new Date(Date.now() - 6 * 60_000).toISOString(), new Date(Date.now() - 1000).toISOString()).run()
     const { outcome } = await worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() })
     expect(outcome).toBe('ok')
     const [latest] = (await admin.get('/api/v1/misp/runs?limit=1')).json.items
-    expect(latest).toMatchObject({ trigger: 'schedule', actor: 'misp', status: 'ok' })
+    expect(latest).toMatchObject({ trigger: 'schedule', actor: 'misp', status: 'ok', result: { reconciled: true } })
+    expect(latest.result.checked).toBeGreaterThan(200)
     expect(await runs()).toBe(before + 1)
     const job = await moat.db.prepare(`SELECT last_outcome, last_result FROM job_runs WHERE name = 'misp'`).first<any>()
     expect(job.last_outcome).toBe('ok')

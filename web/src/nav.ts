@@ -14,6 +14,7 @@ import {
   IconUsers,
 } from './components/Icons'
 import { IconCode } from './components/YaraBits'
+import { IconMisp } from './components/MispParts'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -39,6 +40,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },
   { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
+  { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -32,6 +32,12 @@ import type {
   AuditSettings as AuditSettingsSchema,
   AuditSettingsInput as AuditSettingsInputSchema,
 } from '../../../schema/contracts/audit'
+import type {
+  MispRun as MispRunSchema,
+  MispSettingsInput as MispSettingsInputSchema,
+  MispSettingsView as MispSettingsViewSchema,
+  MispTestInput as MispTestInputSchema,
+} from '../../../schema/contracts/misp'
 import type { ApiToken as ApiTokenSchema, TokenInput as TokenInputSchema } from '../../../schema/contracts/tokens'
 import type {
   AdminUser as AdminUserSchema,
@@ -785,4 +791,35 @@ export function yaraSettings(): Promise<{ settings: YaraSettings; candidates: Ya
 
 export function patchYaraSettings(patch: Partial<YaraSettings>): Promise<{ settings: YaraSettings }> {
   return call(client.api.v1.yara.settings.$patch({ json: patch }))
+}
+
+// ---- MISP pull (admin) ---------------------------------------------------------------------
+
+export type MispSettingsView = z.infer<typeof MispSettingsViewSchema>
+export type MispSettings = MispSettingsView['settings']
+export type MispState = MispSettingsView['state']
+export type MispSettingsPatch = z.input<typeof MispSettingsInputSchema>
+export type MispTestInput = z.input<typeof MispTestInputSchema>
+export type MispRun = z.infer<typeof MispRunSchema>
+
+export function mispSettings(): Promise<MispSettingsView> {
+  return call(client.api.v1.misp.settings.$get())
+}
+
+export function patchMispSettings(patch: MispSettingsPatch): Promise<MispSettingsView> {
+  return call(client.api.v1.misp.settings.$patch({ json: patch }))
+}
+
+/** Tests the saved connection, with any unsaved form values given here over it. */
+export function testMisp(input: MispTestInput): Promise<{ ok: true; version: string; url: string; ms: number }> {
+  return call(client.api.v1.misp.test.$post({ json: input }))
+}
+
+/** Runs a pull now and waits for it. */
+export function pullMisp(input: { full?: boolean; reconcile?: boolean }): Promise<{ run: MispRun }> {
+  return call(client.api.v1.misp.pull.$post({ json: input }))
+}
+
+export function mispRuns(limit = 20): Promise<{ items: MispRun[] }> {
+  return call(client.api.v1.misp.runs.$get({ query: { limit: String(limit) } }))
 }

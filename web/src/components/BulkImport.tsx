@@ -136,7 +136,8 @@ function RowEditor(props: { row: ImportRow; onSave: (patch: ImportRowPatch) => P
  * Bulk import: upload a CSV/TXT file or paste text, review every staged row (status and reason,
  * edit, select), set batch-level values, commit all at once.
  */
-export function BulkImport() {
+/** `batch`: open this staged batch for review on arrival (links from the MISP screen). */
+export function BulkImport(props: { batch?: number } = {}) {
   const campaigns = useCampaigns()
   const [phase, setPhase] = createSignal<Phase>({ kind: 'idle' })
   const [file, setFile] = createSignal<File>()
@@ -202,6 +203,8 @@ export function BulkImport() {
       setPhase({ kind: 'idle' })
     }
   }
+
+  if (props.batch) void resume(props.batch)
 
   /** Opens a batch staged earlier (or by `moat import ziochub`) for review. */
   async function resume(id: number) {

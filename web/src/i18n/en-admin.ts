@@ -215,6 +215,7 @@ export const enAdmin = {
       settings: 'Settings',
       syslog: 'Syslog',
       audit: 'Audit log',
+      misp: 'MISP',
     },
     actions: {
       auth_login: 'Sign-in',
@@ -260,6 +261,10 @@ export const enAdmin = {
       settings_change: 'Settings changed',
       syslog_test: 'Syslog test',
       audit_export: 'Audit log exported',
+      misp_pull_start: 'MISP pull started',
+      misp_pull: 'MISP pull',
+      misp_reconcile: 'MISP removals applied',
+      misp_test: 'MISP connection test',
     },
     syslog: {
       title: 'Audit delivery and syslog',

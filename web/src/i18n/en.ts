@@ -1,5 +1,6 @@
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
+import { enMisp } from './en-misp'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
@@ -27,6 +28,7 @@ export const en = {
     users: 'Users',
     audit: 'Audit log',
     yara: 'YARA Manager',
+    misp: 'MISP',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -900,6 +902,7 @@ export const en = {
   // Users, API tokens, audit log (en-admin.ts).
   ...enAdmin,
   ...enTaxii,
+  misp: enMisp,
 }
 
 /** Every language file must have exactly these keys (strings only). */

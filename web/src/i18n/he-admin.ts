@@ -215,6 +215,7 @@ export const heAdmin: typeof enAdmin = {
       settings: 'הגדרות',
       syslog: 'Syslog',
       audit: 'יומן ביקורת',
+      misp: 'MISP',
     },
     actions: {
       auth_login: 'התחברות',
@@ -260,6 +261,10 @@ export const heAdmin: typeof enAdmin = {
       settings_change: 'הגדרות שונו',
       syslog_test: 'בדיקת syslog',
       audit_export: 'יומן הביקורת יוצא',
+      misp_pull_start: 'משיכה מ-MISP התחילה',
+      misp_pull: 'משיכה מ-MISP',
+      misp_reconcile: 'הסרות מ-MISP הוחלו',
+      misp_test: 'בדיקת חיבור ל-MISP',
     },
     syslog: {
       title: 'העברת יומן הביקורת ו־syslog',

@@ -2,6 +2,7 @@ import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
 import { yaraHe } from './yara.he'
+import { heMisp } from './he-misp'
 
 export const he: Dict = {
   app: {
@@ -25,6 +26,7 @@ export const he: Dict = {
     users: 'משתמשים',
     audit: 'יומן ביקורת',
     yara: 'מנהל YARA',
+    misp: 'MISP',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -895,4 +897,5 @@ export const he: Dict = {
   },
   ...heAdmin,
   ...heTaxii,
+  misp: heMisp,
 }

@@ -147,7 +147,7 @@ export default function SubmitPage() {
           </button>
         </div>
         <Show when={bulk()}>
-          <BulkImport />
+          <BulkImport batch={Number(params.batch) || undefined} />
         </Show>
         <Show when={!bulk()}>
         <div class="submit-grid">
