@@ -221,6 +221,29 @@ describe('review of held warnings', () => {
   })
 })
 
+describe('warning policies', () => {
+  it('skips or imports values with sanity warnings as the admin chose', async () => {
+    const ips = misp.attributes.filter((a) => a.type === 'ip-dst' && a.to_ids && a._event.published)
+    // Someone in MISP edits an address into a private one (RFC 1918: a sanity warning in Moat).
+    misp.now += 60
+    misp.touch(ips[0].uuid, { value: '10.20.30.40' })
+    expect((await admin.patch('/api/v1/misp/settings', { warningPolicy: 'skip' })).status).toBe(200)
+    const skipped = (await pull()).json.run.result
+    expect(skipped).toMatchObject({ created: 0, held: 0, warningsImported: 0, skipped: { warning: 1 } })
+    expect(await ioc('ip', '10.20.30.40')).toBeNull()
+    // A skipped value is not linked: a full re-pull under another policy takes it.
+    expect((await admin.patch('/api/v1/misp/settings', { warningPolicy: 'import' })).status).toBe(200)
+    const full = (await pull({ full: true })).json.run.result
+    expect(full).toMatchObject({ created: 1, warningsImported: 1, held: 0 })
+    expect(await ioc('ip', '10.20.30.40')).toMatchObject({ created_by: mispUserId })
+    misp.now += 60
+    misp.touch(ips[1].uuid, { value: '192.168.7.7' })
+    expect((await pull()).json.run.result).toMatchObject({ created: 1, warningsImported: 1 })
+    expect(await ioc('ip', '192.168.7.7')).toMatchObject({ created_by: mispUserId })
+    expect((await admin.patch('/api/v1/misp/settings', { warningPolicy: 'review' })).status).toBe(200)
+  })
+})
+
 describe('removals', () => {
   it('expires IOCs whose attributes were deleted or lost to_ids, and keeps values MISP still names', async () => {
     misp.now += 3600
@@ -235,8 +258,9 @@ describe('removals', () => {
     const res = await pull({ reconcile: true })
     expect(res.status, res.text).toBe(200)
     const r = res.json.run.result
-    // softinc.pw is the analyst's: its link is not checked, so three links go.
-    expect(r).toMatchObject({ reconciled: true, withdrawn: 3, expired: 2 })
+    // softinc.pw is the analyst's: its link is not checked. The two addresses edited into private
+    // ones above no longer name their old values: those links go too.
+    expect(r).toMatchObject({ reconciled: true, withdrawn: 5, expired: 4 })
     const checks = misp.restSearches().slice(seen).filter((q) => q.body.uuid)
     expect(checks.length).toBeGreaterThan(0)
     expect(checks[0].body.to_ids).toBeUndefined()
@@ -255,7 +279,10 @@ describe('removals', () => {
     expect(daysFromNow((await ioc('domain', 'softinc.pw'))!.expires_at!)).toBeGreaterThan(80)
     expect((await ioc('md5', 'e4e8493898d94f737ff4dc8fab743a4a'))!.expires_at).toBeNull()
     const reasons = await moat.db.prepare(`SELECT withdrawn_reason AS r, count(*) AS n FROM misp_attributes WHERE withdrawn_at IS NOT NULL GROUP BY r ORDER BY r`).all()
-    expect(reasons.results).toEqual([{ r: 'gone', n: 2 }, { r: 'not_to_ids', n: 1 }])
+    expect(reasons.results).toEqual([{ r: 'gone', n: 2 }, { r: 'not_to_ids', n: 1 }, { r: 'value_changed', n: 2 }])
+    const ips = misp.attributes.filter((a) => a.type === 'ip-dst' && a.to_ids && a._event.published)
+    expect(ips[0].value).toBe('10.20.30.40')
+    expect(Date.parse((await ioc('ip', '103.240.203.232'))!.expires_at!)).toBeLessThanOrEqual(Date.now())
   })
 
   it('brings an IOC back when its attribute is flagged for IDS again', async () => {
