@@ -134,9 +134,9 @@ function RowEditor(props: { row: ImportRow; onSave: (patch: ImportRowPatch) => P
 
 /**
  * Bulk import: upload a CSV/TXT file or paste text, review every staged row (status and reason,
- * edit, select), set batch-level values, commit all at once.
+ * edit, select), set batch-level values, commit all at once. `batch`: open this staged batch
+ * for review on arrival (the MISP screen links its held indicators here).
  */
-/** `batch`: open this staged batch for review on arrival (links from the MISP screen). */
 export function BulkImport(props: { batch?: number } = {}) {
   const campaigns = useCampaigns()
   const [phase, setPhase] = createSignal<Phase>({ kind: 'idle' })
