@@ -140,6 +140,9 @@ export const iocs = sqliteTable(
     incarnation: integer('incarnation').notNull().default(1),
     // The bulk import that created this row (null for single submissions).
     importBatchId: integer('import_batch_id'),
+    // GeoIP country (ISO 3166-1 alpha-2) of an ip IOC, looked up at write time (stats roll-ups,
+    // schema/stats.ts); '' = looked up, not in the database; NULL = not looked up yet.
+    country: text('country'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -156,6 +159,10 @@ export const iocs = sqliteTable(
     index('iocs_ticket').on(t.ticket),
     index('iocs_host').on(t.host),
     index('iocs_ip_start').on(t.ipStart),
+    // Stats (schema/stats.ts): ip rows still waiting for a GeoIP lookup, and live rows whose expiry
+    // the sweep has not logged yet (the few that make roll-up counts exact between sweeps).
+    index('iocs_country_pending').on(t.id).where(sql`country IS NULL AND type = 'ip' AND deleted_at IS NULL`),
+    index('iocs_unswept_expiry').on(t.expiresAt).where(sql`expiry_logged = 0 AND deleted_at IS NULL AND expires_at IS NOT NULL`),
     // Covering index for feed builds: type, value and expiry straight from the index, in value order.
     index('iocs_served_feed').on(t.type, t.value, t.expiresAt).where(sql`deleted_at IS NULL AND excluded_at IS NULL AND allowlisted_by IS NULL`),
   ],
