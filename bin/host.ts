@@ -2,6 +2,7 @@ import { statfs } from 'node:fs/promises'
 import { handleMispRequest } from './host-misp'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
 import { createYaraHost } from './host-yara'
+import { handleGeoip } from './geoip-host'
 import { log } from './log'
 
 /**
@@ -33,6 +34,7 @@ export function createHostHandler(dataDir: string) {
         }
       }
       if (request.method === 'POST' && url.pathname === '/v1/misp/request') return handleMispRequest(request)
+      if (url.pathname === '/v1/geoip') return await handleGeoip(request, dataDir)
       return Response.json({ error: { code: 'not_found', message: `HOST has no ${url.pathname}` } }, { status: 404 })
     } catch (err) {
       log('error', 'host binding failed', { path: url.pathname, error: String(err) })

@@ -25,6 +25,7 @@ import {
 } from '../repos/imports'
 import { getSetting } from '../repos/settings'
 import { getUserById } from '../repos/users'
+import { importCountryStatements } from './geoip'
 import { findWarninglistHits } from '../repos/warninglists'
 import { iocKeys } from './ioc-checks'
 import type { Actor } from './iocs'
@@ -479,6 +480,8 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
         CASE WHEN r.status = 'allowlisted' THEN ${actor.id} END,
         CASE WHEN r.status = 'allowlisted' THEN 'allowlisted when imported (allowlist entry #' || r.allowlist_id || ')' END
       FROM import_rows r WHERE ${eligible} ORDER BY r.idx`,
+    // GeoIP countries of the batch's ip IOCs, in the same transaction (stats).
+    ...(await importCountryStatements(db, batchId)),
     sql`INSERT INTO ioc_tags (ioc_id, tag) SELECT DISTINCT i.id, t.value FROM iocs i, json_each(i.tags) t WHERE i.import_batch_id = ${batchId}`,
     ...(input.afterInsert ?? []),
     // An IOC whose legacy history (inserted just above) has its `created` event gets no second one.

@@ -6,6 +6,7 @@ import { autoTicket } from '../domain/ticket'
 import { expiryFromTtl } from '../domain/ttl'
 import type { Db, Principal } from '../env'
 import { ApiError, forbidden, notFound } from '../lib/errors'
+import { countryForIoc } from '../lib/geoip'
 import { createCampaign, getCampaignByName } from '../repos/campaigns'
 import { bumpGeneration } from '../repos/generation'
 import { getIocRow, getIocView, getLiveIoc, type IocRow } from '../repos/iocs'
@@ -111,6 +112,8 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
     severity: input.severity ?? ((await getSetting(db, 'iocs.defaultSeverity')) as 'medium'),
     source,
     createdBy: actor.id,
+    // GeoIP at write time (stats); left NULL when no database is reachable (the geoip job fills it).
+    country: await countryForIoc(parsed.type, parsed.value),
     incarnation: sql<number>`(SELECT count(*) + 1 FROM iocs WHERE value = ${parsed.value} AND +type = ${parsed.type})`,
     createdAt: nowIso,
     updatedAt: nowIso,

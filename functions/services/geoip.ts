@@ -1,0 +1,63 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../env'
+import { runBatch } from '../lib/d1-batch'
+import { countriesOf } from '../lib/geoip'
+
+/** Countries go to D1 as JSON `[[key, country], ...]` of at most this many pairs per statement. */
+const CHUNK = 5000
+/** The `geoip` job fills at most this many rows per run (every minute). */
+export const FILL_PER_RUN = 20_000
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
+  return out
+}
+
+/**
+ * Statements that set `country` on the live ip IOCs of an import batch, for the same D1 batch as
+ * the commit (so the countries land in its transaction). Empty when no GeoIP database is loaded:
+ * the `geoip` job fills them later.
+ */
+export async function importCountryStatements(db: Db, batchId: number): Promise<SQL[]> {
+  const rows = await db.all<{ value: string }>(
+    sql`SELECT DISTINCT value FROM import_rows WHERE batch_id = ${batchId} AND type = 'ip' AND selected AND status IN ('new', 'warning')`,
+  )
+  if (!rows.length) return []
+  const map = await countriesOf(rows.map((r) => r.value))
+  if (!map) return []
+  return chunks([...map], CHUNK).map(
+    (pairs) => sql`UPDATE iocs SET country = m.c
+      FROM (SELECT json_extract(value, '$[0]') AS v, json_extract(value, '$[1]') AS c FROM json_each(${JSON.stringify(pairs)})) m
+      WHERE iocs.type = 'ip' AND iocs.value = m.v AND iocs.deleted_at IS NULL AND iocs.import_batch_id = ${batchId}`,
+  )
+}
+
+/**
+ * Looks up ip IOCs that have no country yet (written without a database, by MISP, or reset after
+ * an admin replaced the database), oldest first, and stores them in one transaction.
+ */
+export async function fillCountries(db: Db, limit = FILL_PER_RUN) {
+  const rows = await db.all<{ id: number; value: string }>(
+    sql`SELECT id, value FROM iocs WHERE country IS NULL AND type = 'ip' AND deleted_at IS NULL ORDER BY id LIMIT ${limit}`,
+  )
+  if (!rows.length) return { filled: 0 }
+  const map = await countriesOf(rows.map((r) => r.value))
+  if (!map) return { filled: 0, geoip: 'unavailable' }
+  const pairs = rows.map((r) => [r.id, map.get(r.value) ?? ''] as const)
+  await runBatch(
+    db,
+    chunks(pairs, CHUNK).map(
+      (part) => sql`UPDATE iocs SET country = m.c
+        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS c FROM json_each(${JSON.stringify(part)})) m
+        WHERE iocs.id = m.id AND iocs.country IS NULL`,
+    ),
+  )
+  return { filled: rows.length, pending: rows.length === limit }
+}
+
+/** After a database replacement every ip IOC is looked up again (the job refills them in chunks). */
+export async function resetCountries(db: Db) {
+  const res = await db.run(sql`UPDATE iocs SET country = NULL WHERE type = 'ip' AND deleted_at IS NULL AND country IS NOT NULL`)
+  return res.meta.changes
+}
