@@ -195,7 +195,13 @@ export const iocHistory = sqliteTable(
     at: text('at').notNull().default(now),
     diff: text('diff', { mode: 'json' }),
   },
-  (t) => [index('ioc_history_ioc').on(t.iocId, t.id), index('ioc_history_value').on(t.type, t.value), index('ioc_history_at').on(t.at)],
+  (t) => [
+    index('ioc_history_ioc').on(t.iocId, t.id),
+    index('ioc_history_value').on(t.type, t.value),
+    index('ioc_history_at').on(t.at),
+    // Stats: deletions, expiries and campaign links by time without reading every `created` event.
+    index('ioc_history_event_at').on(t.event, t.at),
+  ],
 )
 
 /** Notes belong to the indicator (type, value), not to a row: they survive delete and re-create. */

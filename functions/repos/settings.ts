@@ -35,6 +35,11 @@ export const SETTING_DEFAULTS = {
   'feeds.taxiiTlp': '',
   /** Content blocks per TAXII 1.1 poll response part (more follow by Poll_Fulfillment). */
   'feeds.taxii1PartSize': 10000,
+  /** Champs (functions/domain/champs.ts): scoring method 1..8, system users left out, weekend days (0 = Sunday), custom ticker. */
+  'champs.method': 1,
+  'champs.excludeSystem': true,
+  'champs.weekendDays': [5, 6] as number[],
+  'champs.ticker': [] as { text: string; color: string; dir: 'ltr' | 'rtl' }[],
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T
