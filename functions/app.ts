@@ -8,10 +8,12 @@ import { dbMiddleware, type AppEnv } from './env'
 import { scheduleAuditShip } from './lib/audit-ship'
 import { ApiError } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
+import { bindGeoHost } from './lib/geoip'
 import { logEvent } from './lib/log'
 import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
+import { champsRoutes } from './routes/champs'
 import { campaignRoutes } from './routes/campaigns'
 import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
 import { feedRoutes } from './routes/feeds'
@@ -21,6 +23,8 @@ import { iocRoutes } from './routes/iocs'
 import { mispRoutes } from './routes/misp'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
+import { reportRoutes } from './routes/reports'
+import { geoipRoutes, statsRoutes } from './routes/stats'
 import { tokenRoutes } from './routes/tokens'
 import { stixExportRoutes, stixFeedRoutes } from './routes/stix-export'
 import { taxii1Routes } from './routes/taxii1'
@@ -38,7 +42,7 @@ const jsonBodyLimit = bodyLimit({
     })
   },
 })
-const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse', '/api/v1/imports'])
+const OWN_LIMIT = new Set(['/api/v1/auth/me/avatar', '/api/v1/warninglists', '/api/v1/iocs/parse', '/api/v1/imports', '/api/v1/geoip'])
 
 const api = new Hono<AppEnv>()
   .route('/auth', auth)
@@ -55,6 +59,10 @@ const api = new Hono<AppEnv>()
   .route('/feed-catalogue', feedCatalogueRoutes)
   .route('/yara', yaraRoutes)
   .route('/misp', mispRoutes)
+  .route('/stats', statsRoutes)
+  .route('/geoip', geoipRoutes)
+  .route('/champs', champsRoutes)
+  .route('/reports', reportRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
 
@@ -69,6 +77,11 @@ export const app = new Hono<AppEnv>()
     }),
   )
   .use('*', dbMiddleware)
+  .use('*', async (c, next) => {
+    // GeoIP lookups (stats) reach the .mmdb through HOST; bindings are constant per isolate.
+    bindGeoHost(c.env.HOST)
+    await next()
+  })
   .use('*', async (c, next) => {
     await next()
     // Writes, refusals and audited reads may have added audit records: ship them in the background.

@@ -6,8 +6,9 @@ import { logEvent } from '../functions/lib/log'
 
 /** Cron string -> jobs. Mirrors wrangler.toml [triggers] crons (a test keeps them equal). */
 export const CRONS: Record<string, string[]> = {
-  '* * * * *': ['expire', 'audit', 'stix', 'misp'],
-  '*/10 * * * *': ['housekeeping'],
+  '* * * * *': ['expire', 'audit', 'stix', 'misp', 'geoip'],
+  '*/10 * * * *': ['housekeeping', 'goals'],
+  '7 * * * *': ['champs-snapshot'],
   '17 3 * * *': ['optimize', 'audit-retention'],
 }
 

@@ -5,6 +5,7 @@ import { runMispJob } from './misp'
 import { runHousekeeping } from './housekeeping'
 import { runOptimize } from './optimize'
 import { runStix } from './stix'
+import { runGeoipFill, runGoalMilestones, runRankSnapshot } from './stats'
 
 /** `env` reaches the bindings (HOST) for jobs that need the launcher. */
 export type Job = (db: Db, now: Date, env?: Bindings) => Promise<Record<string, unknown>>
@@ -18,4 +19,7 @@ export const JOBS: Record<string, Job> = {
   'audit-retention': runAuditRetention,
   stix: runStix,
   misp: runMispJob,
+  geoip: runGeoipFill,
+  goals: runGoalMilestones,
+  'champs-snapshot': runRankSnapshot,
 }

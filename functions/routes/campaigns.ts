@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { CampaignInput, CampaignLinkInput, CampaignPatch } from '../../schema/contracts/iocs'
@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../lib/errors'
 import { IdParam, zv } from '../lib/validate'
 import * as repo from '../repos/campaigns'
 import { bumpGeneration } from '../repos/generation'
+import { historyForMatching } from '../repos/ioc-history'
 import { iocStatus } from '../repos/iocs'
 
 const writer = requireRole('admin', 'analyst')
@@ -67,7 +68,13 @@ export const campaignRoutes = new Hono<AppEnv>()
     await load(c.var.db, id)
     const ids = c.req.valid('json').iocIds
     const live = and(inArray(iocs.id, ids), isNull(iocs.deletedAt))
-    const linked = await c.var.db.update(iocs).set({ campaignId: id, updatedAt: new Date().toISOString() }).where(live).returning({ id: iocs.id })
+    // Each change of campaign is an `edited` history event (Champs credits first links from it).
+    const changing = and(live, sql`${iocs.campaignId} IS NOT ${id}`)!
+    const actor = { id: c.var.user.id, username: c.var.user.username }
+    const [, linked] = await c.var.db.batch([
+      historyForMatching(c.var.db, changing, 'edited', actor, sql`json_object('campaignId', json_array(${iocs.campaignId}, ${id}))`),
+      c.var.db.update(iocs).set({ campaignId: id, updatedAt: new Date().toISOString() }).where(live).returning({ id: iocs.id }),
+    ])
     return c.json({ linked: linked.length })
   })
   .delete('/:id/iocs/:iocId', writer, zv('param', IdParam.extend({ iocId: z.coerce.number().int().positive() })), async (c) => {

@@ -6,6 +6,7 @@ import * as feedC from '../../schema/contracts/feeds'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as mispC from '../../schema/contracts/misp'
+import * as statsC from '../../schema/contracts/stats'
 import * as tokenC from '../../schema/contracts/tokens'
 import * as userC from '../../schema/contracts/users'
 import * as yaraC from '../../schema/contracts/yara'
@@ -141,6 +142,20 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/misp/test', summary: 'Test the MISP connection (admin): GET /servers/getVersion with the saved settings or the values given; 502 misp_test_failed with details.reason auth|tls|timeout|connect|dns|http|bad_response', auth: true, body: mispC.MispTestInput, response: mispC.MispTestResult, errors: [400, 401, 403, 415, 502, 503] },
   { method: 'post', path: '/api/v1/misp/pull', summary: 'Pull from MISP now and wait for the result (admin); full ignores the cursor, reconcile checks linked attributes for removal. 409 pull_running; 502 misp_pull_failed', auth: true, body: mispC.MispPullInput, response: z.object({ run: mispC.MispRun }), errors: [400, 401, 403, 409, 415, 502] },
   { method: 'get', path: '/api/v1/misp/runs', summary: 'Recent MISP pulls, newest first (admin), with counts, skips by reason and MISP type, samples and errors', auth: true, query: mispC.MispRunsQuery, response: z.object({ items: z.array(mispC.MispRun) }), errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/stats/live', summary: 'Live Stats from roll-ups (no table scan): active IOCs per type, top 10 countries, TLDs and email domains, the newest 50 active IOCs, the GeoIP database in use', auth: true, errors: [401] },
+  { method: 'get', path: '/api/v1/geoip', summary: 'The GeoIP country database in use (bundled or replaced), its attribution, and how many ip IOCs still await a lookup', auth: true, errors: [401] },
+  { method: 'post', path: '/api/v1/geoip', summary: 'Replace the GeoIP database (admin): a .mmdb country database (e.g. MaxMind GeoLite2-Country) as multipart `file` or application/octet-stream, up to 128 MB; validated by reading it; every ip IOC is looked up again by the geoip job', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422, 503] },
+  { method: 'delete', path: '/api/v1/geoip', summary: 'Go back to the bundled GeoIP database (admin)', auth: true, errors: [401, 403, 503] },
+  { method: 'get', path: '/api/v1/champs', summary: 'Champs leaderboard under the configured scoring method (admins: method=1..8 to preview another): score, rank, trend vs yesterday, level, nickname, badges, streak, team goal', auth: true, query: statsC.ChampsQuery, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/champs/config', summary: 'Scoring constants in use, the 8 methods, level thresholds, badges, and the Champs settings', auth: true, errors: [401] },
+  { method: 'patch', path: '/api/v1/champs/config', summary: 'Champs settings (admin): scoring method 1..8, excludeSystem, weekendDays, custom ticker messages (at most 5)', auth: true, body: statsC.ChampsConfigPatch, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/champs/spotlight/{userId}', summary: "One analyst's activity spotlight: leaderboard row, score under every method, 14 days of activity, IOC kinds, recent IOCs, rare finds", auth: true, errors: [400, 401, 404] },
+  { method: 'get', path: '/api/v1/champs/ticker', summary: 'News ticker: the custom messages, or the last 10 activity events (template kind + params)', auth: true, errors: [401] },
+  { method: 'get', path: '/api/v1/champs/velocity', summary: 'Threat velocity (IOCs per day, team and system, last 30 days) and the analyst activity split', auth: true, errors: [401] },
+  { method: 'get', path: '/api/v1/champs/goals', summary: 'The active team goal with this period’s progress and last period’s count', auth: true, errors: [401] },
+  { method: 'post', path: '/api/v1/champs/goals', summary: 'Create a team goal (admin); deactivates the previous one', auth: true, body: statsC.TeamGoalInput, status: 201, errors: [400, 401, 403] },
+  { method: 'delete', path: '/api/v1/champs/goals/{id}', summary: 'End the active team goal (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/reports', summary: 'Intelligence report: period=day|week|month (date=YYYY-MM-DD, default today) or custom (from, to; at most 366 days): KPIs and the previous period’s, feed health score, operations, analysts, available periods', auth: true, query: statsC.ReportQuery as unknown as z.ZodObject, errors: [400, 401] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]

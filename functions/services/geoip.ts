@@ -58,6 +58,8 @@ export async function fillCountries(db: Db, limit = FILL_PER_RUN) {
 
 /** After a database replacement every ip IOC is looked up again (the job refills them in chunks). */
 export async function resetCountries(db: Db) {
-  const res = await db.run(sql`UPDATE iocs SET country = NULL WHERE type = 'ip' AND deleted_at IS NULL AND country IS NOT NULL`)
-  return res.meta.changes
+  const where = sql`type = 'ip' AND deleted_at IS NULL AND country IS NOT NULL`
+  // Counted apart: D1's change count includes the roll-up triggers' writes.
+  const [count] = await runBatch(db, [sql`SELECT count(*) AS n FROM iocs WHERE ${where}`, sql`UPDATE iocs SET country = NULL WHERE ${where}`])
+  return (count.results[0] as { n: number }).n
 }
