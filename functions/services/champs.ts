@@ -119,7 +119,12 @@ async function computeLeaderboard(db: Db, now: Date, method: ScoringMethod, s: C
 export async function leaderboard(db: Db, now: Date, opts: { method?: ScoringMethod; fresh?: boolean } = {}): Promise<Leaderboard> {
   const s = await champsSettings(db)
   const method = opts.method ?? s.method
-  const key = JSON.stringify([method, s])
+  // Exact without recomputing: any new IOC, history event, note, campaign, goal or setting changes
+  // the key (all rowid maxima, O(1)); the minute covers streaks and decay.
+  const marks = await db.get<Record<string, number | null>>(sql`SELECT (SELECT max(id) FROM iocs) AS i, (SELECT max(id) FROM ioc_history) AS h,
+    (SELECT max(id) FROM ioc_notes) AS n, (SELECT max(id) FROM campaigns) AS c, (SELECT max(id) FROM team_goals) AS g,
+    (SELECT count(*) FROM team_goals WHERE active) AS ga, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM activity_events) AS e`)
+  const key = JSON.stringify([method, s, marks, now.toISOString().slice(0, 16)])
   if (!opts.fresh && cache && cache.key === key && Date.now() - cache.at < CACHE_MS) return cache.value
   const value = computeLeaderboard(db, now, method, s)
   cache = { key, at: Date.now(), value }

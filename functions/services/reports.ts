@@ -9,7 +9,9 @@ import { getSetting } from '../repos/settings'
 import { leaderboard } from './champs'
 
 const TLD = sql.raw(`CASE WHEN type IN ('domain', 'url') AND host IS NOT NULL AND ip_start IS NULL THEN lower(substr(host, length(rtrim(host, replace(host, '.', ''))) + 1)) END`)
-const AUTO_TICKET = sql.raw(`(ticket GLOB '[A-Z][A-Z]-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]' OR ticket LIKE 'MISP-%')`)
+// `XY-YYYYMMDD-HHMM` piecewise: D1 refuses GLOB patterns longer than 50 bytes.
+const AUTO_TICKET = sql.raw(`((length(ticket) = 16 AND substr(ticket, 1, 3) GLOB '[A-Z][A-Z]-' AND substr(ticket, 4, 8) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'
+  AND substr(ticket, 12, 5) GLOB '-[0-9][0-9][0-9][0-9]') OR ticket LIKE 'MISP-%')`)
 
 /** IOCs active at instant T, from their timestamps: created by T, not deleted by T, not expired at T. */
 const activeAt = (t: string) => sql`created_at <= ${t} AND (deleted_at IS NULL OR deleted_at > ${t}) AND (expires_at IS NULL OR expires_at > ${t})`
