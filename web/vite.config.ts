@@ -22,7 +22,18 @@ export default defineConfig({
       // there has no side effect, so the browser bundle can leave zod out when nothing uses it.
       treeshake: { manualPureFunctions: ['z'] },
       // Libraries change less often than the app: one cacheable chunk for them.
-      output: { advancedChunks: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
+      // Charts and the PDF writer load on demand, in chunks of their own.
+      output: {
+        advancedChunks: {
+          groups: [
+            // Vite's preload helper is shared by every lazy import: it must not ride in a lazy chunk.
+            { name: 'vendor', test: /preload-helper/, priority: 3 },
+            { name: 'charts', test: /node_modules[\\/](apexcharts|@svgdotjs|@yr)/, priority: 2 },
+            { name: 'pdf', test: /node_modules[\\/](jspdf|fflate|fast-png|iobuffer|pako|html2canvas|canvg|core-js|raf|rgbcolor|stackblur-canvas|svg-pathdata|text-segmentation|css-line-break|utrie|base64-arraybuffer|performance-now)/, priority: 2 },
+            { name: 'vendor', test: /node_modules/ },
+          ],
+        },
+      },
     },
   },
   server: {

@@ -2,6 +2,9 @@ import type { Component } from 'solid-js'
 import type { Role } from '../../schema/contracts/common'
 import type { IconProps } from './components/Icons'
 import {
+  IconActivity,
+  IconReport,
+  IconTrophy,
   IconAudit,
   IconFlag,
   IconHome,
@@ -36,6 +39,9 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/campaigns', label: 'campaigns', icon: IconFlag },
   { href: '/yara', label: 'yara', icon: IconCode },
   { href: '/feeds', label: 'feeds', icon: IconRss },
+  { href: '/stats', label: 'stats', icon: IconActivity },
+  { href: '/champs', label: 'champs', icon: IconTrophy },
+  { href: '/reports', label: 'reports', icon: IconReport },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },

@@ -19,6 +19,9 @@ export const routes: RouteDefinition[] = [
       { path: '/yara', component: lazy(() => import('./pages/YaraPage')) },
       { path: '/yara/new', component: lazy(() => import('./pages/YaraNewPage')) },
       { path: '/yara/:id', component: lazy(() => import('./pages/YaraRulePage')) },
+      { path: '/stats', component: lazy(() => import('./pages/StatsPage')) },
+      { path: '/champs', component: lazy(() => import('./pages/ChampsPage')) },
+      { path: '/reports', component: lazy(() => import('./pages/ReportsPage')) },
       {
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),

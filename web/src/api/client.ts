@@ -791,6 +791,87 @@ export function yaraSettings(): Promise<{ settings: YaraSettings; candidates: Ya
 
 export function patchYaraSettings(patch: Partial<YaraSettings>): Promise<{ settings: YaraSettings }> {
   return call(client.api.v1.yara.settings.$patch({ json: patch }))
+// ---- Live Stats, GeoIP, Champs, Reports ------------------------------------------------------
+
+export type LiveStats = Awaited<ReturnType<typeof import('../../../functions/services/live-stats').liveStats>>
+export interface GeoStatus {
+  database: import('../../../functions/lib/geoip').GeoInfo | null
+  available: boolean
+  attribution: string | null
+  pendingLookups: number
+  relookup?: number
+}
+export type LeaderboardRow = import('../../../functions/services/champs').LeaderboardRow
+export type GoalProgress = import('../../../functions/services/team-goals').GoalProgress
+export interface Leaderboard {
+  method: number
+  timeZone: string
+  generatedAt: string
+  rows: LeaderboardRow[]
+  goal: GoalProgress | null
+}
+export type ChampsConfig = ReturnType<typeof import('../../../functions/services/champs').champsConstants> & {
+  settings: import('../../../functions/services/champs').ChampsSettings
+}
+export type Spotlight = NonNullable<Awaited<ReturnType<typeof import('../../../functions/services/champs').spotlight>>>
+export type TickerItem = import('../../../functions/services/champs-feed').TickerItem
+export type Velocity = Awaited<ReturnType<typeof import('../../../functions/services/champs-feed').velocity>>
+export type Report = Awaited<ReturnType<typeof import('../../../functions/services/reports').buildReport>>
+export type ChampsConfigPatch = import('../../../schema/contracts/stats').ChampsConfigPatch
+export type TeamGoalInput = import('../../../schema/contracts/stats').TeamGoalInput
+
+export function liveStats(): Promise<LiveStats> {
+  return call(client.api.v1.stats.live.$get())
+}
+
+export function geoipStatus(): Promise<GeoStatus> {
+  return call(client.api.v1.geoip.$get())
+}
+
+export function uploadGeoip(file: File): Promise<GeoStatus> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  return call(client.api.v1.geoip.$post(undefined, { init: { body: form } }))
+}
+
+export function resetGeoip(): Promise<GeoStatus> {
+  return call(client.api.v1.geoip.$delete())
+}
+
+export function champsLeaderboard(method?: number): Promise<Leaderboard> {
+  return call(client.api.v1.champs.$get({ query: method ? { method: String(method) } : {} }))
+}
+
+export function champsConfig(): Promise<ChampsConfig> {
+  return call(client.api.v1.champs.config.$get())
+}
+
+export function patchChampsConfig(patch: ChampsConfigPatch): Promise<ChampsConfig> {
+  return call(client.api.v1.champs.config.$patch({ json: patch }))
+}
+
+export function champsSpotlight(userId: number): Promise<Spotlight> {
+  return call(client.api.v1.champs.spotlight[':userId'].$get({ param: { userId: String(userId) } }))
+}
+
+export function champsTicker(): Promise<{ custom: boolean; items: TickerItem[] }> {
+  return call(client.api.v1.champs.ticker.$get())
+}
+
+export function champsVelocity(): Promise<Velocity> {
+  return call(client.api.v1.champs.velocity.$get())
+}
+
+export function createTeamGoal(input: TeamGoalInput): Promise<{ goal: GoalProgress | null }> {
+  return call(client.api.v1.champs.goals.$post({ json: input }))
+}
+
+export function endTeamGoal(id: number): Promise<void> {
+  return call(client.api.v1.champs.goals[':id'].$delete(idParam(id)))
+}
+
+export function intelligenceReport(q: { period: string; date?: string; from?: string; to?: string }): Promise<Report> {
+  return call(client.api.v1.reports.$get({ query: compact(q) as never }))
 }
 
 // ---- MISP pull (admin) ---------------------------------------------------------------------

@@ -307,3 +307,30 @@ export const IconSend = (p: IconProps) => (
     <path d="M20.5 3.5 10 14M20.5 3.5l-6.5 17-4-6.5-6.5-4 17-6.5Z" />
   </Icon>
 )
+
+export const IconActivity = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 12h4l3-8 4 16 3-8h4" />
+  </Icon>
+)
+
+export const IconTrophy = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M8 4h8v5a4 4 0 0 1-8 0V4Z" />
+    <path d="M8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8.5 20.5h7M10 17h4" />
+  </Icon>
+)
+
+export const IconReport = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 3.5h8.5L19 8v12.5H6z" />
+    <path d="M14 3.5V8h5M9 17v-3M12 17v-6M15 17v-4" />
+  </Icon>
+)
+
+export const IconPrinter = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M7 8V3.5h10V8M7 17H4.5V9.5a1.5 1.5 0 0 1 1.5-1.5h12a1.5 1.5 0 0 1 1.5 1.5V17H17" />
+    <path d="M7 14h10v6.5H7z" />
+  </Icon>
+)

@@ -1,3 +1,4 @@
+import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
@@ -29,6 +30,9 @@ export const en = {
     audit: 'Audit log',
     yara: 'YARA Manager',
     misp: 'MISP',
+    stats: 'Live Stats',
+    champs: 'Champs Analysis',
+    reports: 'Intelligence Reports',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -903,6 +907,7 @@ export const en = {
   ...enAdmin,
   ...enTaxii,
   misp: enMisp,
+  ...enAnalytics,
 }
 
 /** Every language file must have exactly these keys (strings only). */

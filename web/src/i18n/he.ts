@@ -1,3 +1,4 @@
+import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
@@ -27,6 +28,9 @@ export const he: Dict = {
     audit: 'יומן ביקורת',
     yara: 'מנהל YARA',
     misp: 'MISP',
+    stats: 'סטטיסטיקה חיה',
+    champs: 'ניתוח אלופים',
+    reports: 'דוחות מודיעין',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -898,4 +902,5 @@ export const he: Dict = {
   ...heAdmin,
   ...heTaxii,
   misp: heMisp,
+  ...heAnalytics,
 }
