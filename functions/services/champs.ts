@@ -67,8 +67,14 @@ export interface Leaderboard {
   events: Map<number, ScoringEvent[]>
 }
 
-const CACHE_MS = 30_000
-let cache: { key: string; at: number; value: Promise<Leaderboard> } | null = null
+/**
+ * A board is recomputed when activity changes (see `leaderboard`). On a large database, where one
+ * computation takes more than a second (1M IOCs: seconds), a board up to a minute old is served
+ * instead, so a busy team does not make every page view recompute it.
+ */
+const SLOW_MS = 1_000
+const STALE_OK_MS = 60_000
+let cache: { key: string; base: string; at: number; ms: number; value: Promise<Leaderboard> } | null = null
 
 /** Forgets the cached board (tests, settings changes). */
 export function resetChampsCache() {
@@ -115,7 +121,7 @@ async function computeLeaderboard(db: Db, now: Date, method: ScoringMethod, s: C
   return { method, timeZone: tz, generatedAt: now.toISOString(), rows, goal, events }
 }
 
-/** The leaderboard under the configured method (or `method`), cached for 30 s per method. */
+/** The leaderboard under the configured method (or `method`), cached while nothing changes. */
 export async function leaderboard(db: Db, now: Date, opts: { method?: ScoringMethod; fresh?: boolean } = {}): Promise<Leaderboard> {
   const s = await champsSettings(db)
   const method = opts.method ?? s.method
@@ -124,11 +130,17 @@ export async function leaderboard(db: Db, now: Date, opts: { method?: ScoringMet
   const marks = await db.get<Record<string, number | null>>(sql`SELECT (SELECT max(id) FROM iocs) AS i, (SELECT max(id) FROM ioc_history) AS h,
     (SELECT max(id) FROM ioc_notes) AS n, (SELECT max(id) FROM campaigns) AS c, (SELECT max(id) FROM team_goals) AS g,
     (SELECT count(*) FROM team_goals WHERE active) AS ga, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM activity_events) AS e`)
-  const key = JSON.stringify([method, s, marks, now.toISOString().slice(0, 16)])
-  if (!opts.fresh && cache && cache.key === key && Date.now() - cache.at < CACHE_MS) return cache.value
+  const base = JSON.stringify([method, s])
+  const key = JSON.stringify([base, marks, now.toISOString().slice(0, 16)])
+  if (!opts.fresh && cache && cache.base === base) {
+    const age = Date.now() - cache.at
+    if (cache.key === key || (cache.ms > SLOW_MS && age < STALE_OK_MS)) return cache.value
+  }
+  const started = Date.now()
   const value = computeLeaderboard(db, now, method, s)
-  cache = { key, at: Date.now(), value }
-  value.catch(() => (cache = null))
+  const entry = { key, base, at: started, ms: 0, value }
+  cache = entry
+  value.then(() => (entry.ms = Date.now() - started)).catch(() => (cache = null))
   return value
 }
 

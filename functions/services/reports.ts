@@ -21,18 +21,20 @@ const evalAt = (w: ReportWindow, now: Date) => (w.end < now.toISOString() ? w.en
 
 const pct = (part: number, whole: number) => (whole ? Math.round((1000 * part) / whole) / 10 : 0)
 
-async function kpis(db: Db, w: ReportWindow, now: Date) {
+/** KPIs of a period; with `rules`, the same scan also counts each anomaly rule (for the summary). */
+async function kpis(db: Db, w: ReportWindow, now: Date, rules = false) {
   const t = evalAt(w, now)
+  const perRule = rules ? sql`, ${sql.join(ANOMALY_NAMES.map((name) => sql`coalesce(sum(${anomalySql(name, t)}), 0) AS ${sql.raw(name)}`), sql`, `)}` : sql``
   const [active, created, cleanup, yara] = await Promise.all([
-    db.get<{ n: number; a: number; campaigns: number }>(sql`SELECT count(*) AS n, coalesce(sum(${anyAnomalySql(t)}), 0) AS a,
-        count(DISTINCT campaign_id) AS campaigns FROM iocs WHERE ${activeAt(t)}`),
+    db.get<Record<string, number>>(sql`SELECT count(*) AS n, coalesce(sum(${anyAnomalySql(t)}), 0) AS a,
+        count(DISTINCT campaign_id) AS campaigns ${perRule} FROM iocs WHERE ${activeAt(t)}`),
     db.get<{ n: number }>(sql`SELECT count(*) AS n FROM iocs WHERE ${createdIn(w)}`),
     db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ioc_history WHERE event IN ('deleted', 'expired') AND at >= ${w.start} AND at < ${w.end}`),
     yaraCounts(db, t),
   ])
   const n = active?.n ?? 0
   const a = active?.a ?? 0
-  return {
+  const values = {
     active_iocs: n,
     created: created?.n ?? 0,
     cleanup_count: cleanup?.n ?? 0,
@@ -42,18 +44,15 @@ async function kpis(db: Db, w: ReportWindow, now: Date) {
     anomalous: a,
     feed_health_score: feedHealthScore(n, a),
   }
+  const ruleCounts = Object.fromEntries(ANOMALY_NAMES.map((name) => [name, active?.[name] ?? 0]))
+  return { values, ruleCounts }
 }
 
-async function anomalies(db: Db, t: string) {
-  const counts = await db.get<Record<string, number>>(
-    sql`SELECT ${sql.join(
-      ANOMALY_NAMES.map((name) => sql`coalesce(sum(${anomalySql(name, t)}), 0) AS ${sql.raw(name)}`),
-      sql`, `,
-    )} FROM iocs WHERE ${activeAt(t)}`,
-  )
+/** Each anomaly rule that matched, with 3 examples, most frequent first. */
+async function anomalies(db: Db, t: string, counts: Record<string, number>) {
   const out = []
   for (const name of ANOMALY_NAMES) {
-    const count = counts?.[name] ?? 0
+    const count = counts[name] ?? 0
     if (!count) continue
     const samples = await db.all<{ type: string; value: string }>(sql`SELECT type, value FROM iocs WHERE ${activeAt(t)} AND ${anomalySql(name, t)} LIMIT 3`)
     out.push({ type: name, count, samples })
@@ -64,7 +63,7 @@ async function anomalies(db: Db, t: string) {
 const grouped = (db: Db, select: SQL, where: SQL, limit = 10) =>
   db.all<{ key: string; n: number }>(sql`SELECT ${select} AS key, count(*) AS n FROM iocs WHERE ${where} GROUP BY 1 HAVING key IS NOT NULL ORDER BY n DESC, key LIMIT ${limit}`)
 
-async function operations(db: Db, w: ReportWindow, now: Date, tz: string) {
+async function operations(db: Db, w: ReportWindow, now: Date, tz: string, ruleCounts: Record<string, number>) {
   const t = evalAt(w, now)
   const inW = createdIn(w)
   const [types, rate, countries, campaigns, campaignsBy, methods, expiry, tlds, emails, quality, rare, byAnalyst, anomalyList, yara] = await Promise.all([
@@ -88,7 +87,7 @@ async function operations(db: Db, w: ReportWindow, now: Date, tz: string) {
       LEFT JOIN users u ON u.id = f.user_id LEFT JOIN iocs i ON i.id = f.ioc_id WHERE f.at >= ${w.start} AND f.at < ${w.end} ORDER BY f.at DESC LIMIT 20`),
     db.all<{ username: string; name: string; system: number; n: number }>(sql`SELECT u.username, u.display_name AS name, u.source = 'system' AS system, count(*) AS n
       FROM iocs i JOIN users u ON u.id = i.created_by WHERE i.created_at >= ${w.start} AND i.created_at < ${w.end} GROUP BY u.id ORDER BY n DESC`),
-    anomalies(db, t),
+    anomalies(db, t, ruleCounts),
     yaraCounts(db, t),
   ])
   // Hourly for a day, daily otherwise; split team / system / total.
@@ -142,18 +141,42 @@ async function operations(db: Db, w: ReportWindow, now: Date, tz: string) {
   }
 }
 
-/** The whole report for a period: KPIs and the previous period's, operations, analysts, available periods. */
+const REPORT_SLOW_MS = 1_000
+const REPORT_STALE_OK_MS = 60_000
+const reportCache = new Map<string, { key: string; at: number; ms: number; value: Promise<unknown> }>()
+
+/**
+ * The report, cached per query while nothing changes; on a large database (a build over a second)
+ * a report up to a minute old is served, so repeated views and exports do not rescan.
+ */
 export async function buildReport(db: Db, q: ReportQuery, now: Date) {
+  const marks = await db.get(sql`SELECT (SELECT max(id) FROM iocs) AS i, (SELECT max(id) FROM ioc_history) AS h,
+    (SELECT max(id) FROM campaigns) AS c, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM team_goals) AS g`)
+  const base = JSON.stringify(q)
+  const key = JSON.stringify([base, marks, now.toISOString().slice(0, 16)])
+  const hit = reportCache.get(base)
+  if (hit && (hit.key === key || (hit.ms > REPORT_SLOW_MS && Date.now() - hit.at < REPORT_STALE_OK_MS))) return hit.value as ReturnType<typeof computeReport>
+  const started = Date.now()
+  const value = computeReport(db, q, now)
+  const entry = { key, at: started, ms: 0, value }
+  if (reportCache.size > 20) reportCache.clear()
+  reportCache.set(base, entry)
+  value.then(() => (entry.ms = Date.now() - started)).catch(() => reportCache.delete(base))
+  return value
+}
+
+/** The whole report for a period: KPIs and the previous period's, operations, analysts, available periods. */
+async function computeReport(db: Db, q: ReportQuery, now: Date) {
   const tz = await getSetting(db, 'general.timezone')
   const p = resolvePeriod(q, now, tz)
   const { prev, ...cur } = p
-  const [current, previous, ops, board, oldest] = await Promise.all([
-    kpis(db, cur, now),
+  const [current, previous, board, oldest] = await Promise.all([
+    kpis(db, cur, now, true),
     kpis(db, prev, now),
-    operations(db, cur, now, tz),
     leaderboard(db, now),
     db.get<{ at: string | null }>(sql`SELECT min(created_at) AS at FROM iocs`),
   ])
+  const ops = await operations(db, cur, now, tz, current.ruleCounts)
   const today = localParts(now, tz).date
   const lastDay = addDays(cur.endDate, -1) < today ? addDays(cur.endDate, -1) : today
   const spark = Array.from({ length: 7 }, (_, i) => addDays(lastDay, i - 6))
@@ -170,8 +193,8 @@ export async function buildReport(db: Db, q: ReportQuery, now: Date) {
     previous: prev,
     timeZone: tz,
     generatedAt: now.toISOString(),
-    kpis: current,
-    kpis_prev: previous,
+    kpis: current.values,
+    kpis_prev: previous.values,
     operations: ops,
     analysts: {
       method: board.method,
