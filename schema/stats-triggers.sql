@@ -1,15 +1,25 @@
 -- Hand-written (schema/stats-triggers.sql): roll-up triggers and the initial roll-up. Re-append after regenerating.
-CREATE TRIGGER `stats_iocs_insert` AFTER INSERT ON `iocs` BEGIN
-  INSERT INTO stats_rollup (dim, key, n) SELECT 'type', k, 1 FROM (SELECT new.type AS k) WHERE k IS NOT NULL AND new.deleted_at IS NULL AND new.excluded_at IS NULL AND new.allowlisted_by IS NULL AND new.expiry_logged = 0
+-- One trigger per dimension, each guarded by the IOC types it concerns, so a row runs only the statements it needs.
+CREATE TRIGGER `stats_iocs_insert_type` AFTER INSERT ON `iocs` WHEN new.deleted_at IS NULL AND new.excluded_at IS NULL AND new.allowlisted_by IS NULL AND new.expiry_logged = 0 BEGIN
+  INSERT INTO stats_rollup (dim, key, n) SELECT 'type', k, 1 FROM (SELECT new.type AS k) WHERE k IS NOT NULL
     ON CONFLICT (dim, key) DO UPDATE SET n = n + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stats_iocs_insert_country` AFTER INSERT ON `iocs` WHEN new.type IN ('ip') BEGIN
   INSERT INTO stats_rollup (dim, key, n) SELECT 'country', k, 1 FROM (SELECT CASE WHEN new.type = 'ip' THEN nullif(new.country, '') END AS k) WHERE k IS NOT NULL AND new.deleted_at IS NULL AND new.excluded_at IS NULL AND new.allowlisted_by IS NULL AND new.expiry_logged = 0
     ON CONFLICT (dim, key) DO UPDATE SET n = n + 1;
+  INSERT OR IGNORE INTO stats_firsts (dim, key, ioc_id, user_id, at) SELECT 'country', k, new.id, new.created_by, new.created_at FROM (SELECT CASE WHEN new.type = 'ip' THEN nullif(new.country, '') END AS k) WHERE k IS NOT NULL;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stats_iocs_insert_tld` AFTER INSERT ON `iocs` WHEN new.type IN ('domain', 'url') BEGIN
   INSERT INTO stats_rollup (dim, key, n) SELECT 'tld', k, 1 FROM (SELECT CASE WHEN new.type IN ('domain', 'url') AND new.host IS NOT NULL AND new.ip_start IS NULL THEN lower(substr(new.host, length(rtrim(new.host, replace(new.host, '.', ''))) + 1)) END AS k) WHERE k IS NOT NULL AND new.deleted_at IS NULL AND new.excluded_at IS NULL AND new.allowlisted_by IS NULL AND new.expiry_logged = 0
     ON CONFLICT (dim, key) DO UPDATE SET n = n + 1;
+  INSERT OR IGNORE INTO stats_firsts (dim, key, ioc_id, user_id, at) SELECT 'tld', k, new.id, new.created_by, new.created_at FROM (SELECT CASE WHEN new.type IN ('domain', 'url') AND new.host IS NOT NULL AND new.ip_start IS NULL THEN lower(substr(new.host, length(rtrim(new.host, replace(new.host, '.', ''))) + 1)) END AS k) WHERE k IS NOT NULL;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stats_iocs_insert_email_domain` AFTER INSERT ON `iocs` WHEN new.type IN ('email') BEGIN
   INSERT INTO stats_rollup (dim, key, n) SELECT 'email_domain', k, 1 FROM (SELECT CASE WHEN new.type = 'email' THEN new.host END AS k) WHERE k IS NOT NULL AND new.deleted_at IS NULL AND new.excluded_at IS NULL AND new.allowlisted_by IS NULL AND new.expiry_logged = 0
     ON CONFLICT (dim, key) DO UPDATE SET n = n + 1;
-  INSERT OR IGNORE INTO stats_firsts (dim, key, ioc_id, user_id, at) SELECT 'country', k, new.id, new.created_by, new.created_at FROM (SELECT CASE WHEN new.type = 'ip' THEN nullif(new.country, '') END AS k) WHERE k IS NOT NULL;
-  INSERT OR IGNORE INTO stats_firsts (dim, key, ioc_id, user_id, at) SELECT 'tld', k, new.id, new.created_by, new.created_at FROM (SELECT CASE WHEN new.type IN ('domain', 'url') AND new.host IS NOT NULL AND new.ip_start IS NULL THEN lower(substr(new.host, length(rtrim(new.host, replace(new.host, '.', ''))) + 1)) END AS k) WHERE k IS NOT NULL;
   INSERT OR IGNORE INTO stats_firsts (dim, key, ioc_id, user_id, at) SELECT 'email_domain', k, new.id, new.created_by, new.created_at FROM (SELECT CASE WHEN new.type = 'email' THEN new.host END AS k) WHERE k IS NOT NULL;
 END;
 --> statement-breakpoint

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../env'
 import { runBatch } from '../lib/d1-batch'
-import { countriesOf } from '../lib/geoip'
+import { countriesOf, loadGeo } from '../lib/geoip'
 
 /** Countries go to D1 as JSON `[[key, country], ...]` of at most this many pairs per statement. */
 const CHUNK = 5000
@@ -14,23 +14,29 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out
 }
 
+function updateByIdStatements(pairs: (readonly [number, string])[]): SQL[] {
+  // Keyed by rowid: SQLite walks the JSON and probes iocs by primary key (a join on value would
+  // scan the JSON once per row).
+  return chunks(pairs, CHUNK).map(
+    (part) => sql`UPDATE iocs SET country = m.c
+      FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS c FROM json_each(${JSON.stringify(part)})) m
+      WHERE iocs.id = m.id AND iocs.country IS NULL`,
+  )
+}
+
 /**
- * Statements that set `country` on the live ip IOCs of an import batch, for the same D1 batch as
- * the commit (so the countries land in its transaction). Empty when no GeoIP database is loaded:
- * the `geoip` job fills them later.
+ * Sets `country` on the ip IOCs a bulk import just created (one transaction). Without a GeoIP
+ * database it does nothing: the `geoip` job fills them later.
  */
-export async function importCountryStatements(db: Db, batchId: number): Promise<SQL[]> {
-  const rows = await db.all<{ value: string }>(
-    sql`SELECT DISTINCT value FROM import_rows WHERE batch_id = ${batchId} AND type = 'ip' AND selected AND status IN ('new', 'warning')`,
+export async function fillImportCountries(db: Db, batchId: number) {
+  const rows = await db.all<{ id: number; value: string }>(
+    sql`SELECT id, value FROM iocs WHERE import_batch_id = ${batchId} AND type = 'ip' AND country IS NULL`,
   )
-  if (!rows.length) return []
+  if (!rows.length) return 0
   const map = await countriesOf(rows.map((r) => r.value))
-  if (!map) return []
-  return chunks([...map], CHUNK).map(
-    (pairs) => sql`UPDATE iocs SET country = m.c
-      FROM (SELECT json_extract(value, '$[0]') AS v, json_extract(value, '$[1]') AS c FROM json_each(${JSON.stringify(pairs)})) m
-      WHERE iocs.type = 'ip' AND iocs.value = m.v AND iocs.deleted_at IS NULL AND iocs.import_batch_id = ${batchId}`,
-  )
+  if (!map) return 0
+  await runBatch(db, updateByIdStatements(rows.map((r) => [r.id, map.get(r.value) ?? ''] as const)))
+  return rows.length
 }
 
 /**
@@ -38,21 +44,15 @@ export async function importCountryStatements(db: Db, batchId: number): Promise<
  * an admin replaced the database), oldest first, and stores them in one transaction.
  */
 export async function fillCountries(db: Db, limit = FILL_PER_RUN) {
+  // Without a database (no launcher) there is nothing to do: do not even read the pending rows.
+  if (!(await loadGeo())) return { filled: 0, geoip: 'unavailable' }
   const rows = await db.all<{ id: number; value: string }>(
     sql`SELECT id, value FROM iocs WHERE country IS NULL AND type = 'ip' AND deleted_at IS NULL ORDER BY id LIMIT ${limit}`,
   )
   if (!rows.length) return { filled: 0 }
   const map = await countriesOf(rows.map((r) => r.value))
   if (!map) return { filled: 0, geoip: 'unavailable' }
-  const pairs = rows.map((r) => [r.id, map.get(r.value) ?? ''] as const)
-  await runBatch(
-    db,
-    chunks(pairs, CHUNK).map(
-      (part) => sql`UPDATE iocs SET country = m.c
-        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS c FROM json_each(${JSON.stringify(part)})) m
-        WHERE iocs.id = m.id AND iocs.country IS NULL`,
-    ),
-  )
+  await runBatch(db, updateByIdStatements(rows.map((r) => [r.id, map.get(r.value) ?? ''] as const)))
   return { filled: rows.length, pending: rows.length === limit }
 }
 

@@ -25,7 +25,7 @@ import {
 } from '../repos/imports'
 import { getSetting } from '../repos/settings'
 import { getUserById } from '../repos/users'
-import { importCountryStatements } from './geoip'
+import { fillImportCountries } from './geoip'
 import { findWarninglistHits } from '../repos/warninglists'
 import { iocKeys } from './ioc-checks'
 import type { Actor } from './iocs'
@@ -480,8 +480,6 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
         CASE WHEN r.status = 'allowlisted' THEN ${actor.id} END,
         CASE WHEN r.status = 'allowlisted' THEN 'allowlisted when imported (allowlist entry #' || r.allowlist_id || ')' END
       FROM import_rows r WHERE ${eligible} ORDER BY r.idx`,
-    // GeoIP countries of the batch's ip IOCs, in the same transaction (stats).
-    ...(await importCountryStatements(db, batchId)),
     sql`INSERT INTO ioc_tags (ioc_id, tag) SELECT DISTINCT i.id, t.value FROM iocs i, json_each(i.tags) t WHERE i.import_batch_id = ${batchId}`,
     ...(input.afterInsert ?? []),
     // An IOC whose legacy history (inserted just above) has its `created` event gets no second one.
@@ -508,6 +506,8 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   ]
   const results = await runBatch(db, statements)
   if (!results[statements.indexOf(finish)].meta.changes) throw new ApiError(409, 'already_committed', 'The import batch was committed by another request')
+  // GeoIP countries of the new ip IOCs, right after the commit (the geoip job retries any it misses).
+  await fillImportCountries(db, batchId)
   const counts = await importCounts(db, batchId)
   const done = (await getImportBatch(db, batchId))!
   const created = (done.result as { created: number }).created
