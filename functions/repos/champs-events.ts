@@ -31,7 +31,7 @@ const ELIGIBLE_DELETION = sql.raw(`((i.expires_at IS NOT NULL AND i.expires_at <
 export async function yaraEvents(db: Db, userIds?: number[]): Promise<{ userId: number; event: ScoringEvent }[]> {
   const cols = await tableColumns(db, 'yara_rules')
   if (!cols || !cols.has('created_by') || !cols.has('status')) return []
-  const at = cols.has('approved_at') ? 'approved_at' : cols.has('updated_at') ? 'updated_at' : 'created_at'
+  const at = approvalTime(cols)
   const quality = cols.has('quality') ? 'quality' : 'NULL'
   const campaign = cols.has('campaign_id') ? 'campaign_id IS NOT NULL' : '0'
   const live = cols.has('deleted_at') ? 'AND deleted_at IS NULL' : ''
@@ -43,18 +43,32 @@ export async function yaraEvents(db: Db, userIds?: number[]): Promise<{ userId: 
   return rows.map((r) => ({ userId: r.userId, event: { kind: 'yara', at: r.at, quality: r.quality, campaign: Boolean(r.campaign) } }))
 }
 
-/** How many rules are approved, pending and rejected (reports); null when there is no YARA table. */
+/** When a rule was approved: `approved_at`, else the review time (yara_rules.reviewed_at). */
+export function approvalTime(cols: Set<string>): string {
+  if (cols.has('approved_at')) return 'approved_at'
+  if (cols.has('reviewed_at')) return `coalesce(reviewed_at, ${cols.has('updated_at') ? 'updated_at' : 'created_at'})`
+  return cols.has('updated_at') ? 'updated_at' : 'created_at'
+}
+
+/**
+ * Rules at instant `until` (reports): approved = approved by then and not deleted by then;
+ * pending and rejected = the live ones now. Null when there is no YARA table.
+ */
 export async function yaraCounts(db: Db, until?: string) {
   const cols = await tableColumns(db, 'yara_rules')
   if (!cols || !cols.has('status')) return null
-  const q = cols.has('quality') ? 'avg(CASE WHEN status = \'approved\' THEN quality END)' : 'NULL'
-  const camp = cols.has('campaign_id') ? "sum(status = 'approved' AND campaign_id IS NOT NULL)" : '0'
-  const ticket = cols.has('ticket') ? "sum(status = 'approved' AND coalesce(ticket, '') <> '')" : '0'
-  const cut = until && cols.has('created_at') ? sql`WHERE created_at <= ${until}` : sql``
+  const t = until ?? new Date().toISOString()
+  const at = approvalTime(cols)
+  const live = cols.has('deleted_at') ? sql`(deleted_at IS NULL OR deleted_at > ${t})` : sql`1`
+  const liveNow = cols.has('deleted_at') ? sql.raw('deleted_at IS NULL') : sql.raw('1')
+  const approved = sql`(status = 'approved' AND ${sql.raw(at)} <= ${t} AND ${live})`
+  const q = cols.has('quality') ? sql`avg(CASE WHEN ${approved} THEN quality END)` : sql`NULL`
+  const camp = cols.has('campaign_id') ? sql`sum(${approved} AND campaign_id IS NOT NULL)` : sql`0`
+  const ticket = cols.has('ticket') ? sql`sum(${approved} AND coalesce(ticket, '') <> '')` : sql`0`
   return db.get<{ approved: number; pending: number; rejected: number; avgQuality: number | null; withCampaign: number; withTicket: number }>(
-    sql`SELECT coalesce(sum(status = 'approved'), 0) AS approved, coalesce(sum(status = 'pending'), 0) AS pending,
-      coalesce(sum(status = 'rejected'), 0) AS rejected, ${sql.raw(q)} AS avgQuality, coalesce(${sql.raw(camp)}, 0) AS withCampaign,
-      coalesce(${sql.raw(ticket)}, 0) AS withTicket FROM yara_rules ${cut}`,
+    sql`SELECT coalesce(sum(${approved}), 0) AS approved, coalesce(sum(status = 'pending' AND ${liveNow}), 0) AS pending,
+      coalesce(sum(status = 'rejected' AND ${liveNow}), 0) AS rejected, ${q} AS avgQuality, coalesce(${camp}, 0) AS withCampaign,
+      coalesce(${ticket}, 0) AS withTicket FROM yara_rules`,
   )
 }
 

@@ -5,6 +5,7 @@ import { addDays, localParts } from '../domain/zoned-time'
 import type { Db } from '../env'
 import { runBatch } from '../lib/d1-batch'
 import { champsUsers, loadScoringEvents, rareFindCounts } from '../repos/champs-events'
+import { tableColumns } from '../repos/schema-probe'
 import { getSetting } from '../repos/settings'
 import { goalProgress, goalWindow, type GoalProgress } from './team-goals'
 
@@ -129,9 +130,13 @@ export async function leaderboard(db: Db, now: Date, opts: { method?: ScoringMet
   // the key (all rowid maxima, O(1)); the minute covers streaks and decay.
   const marks = await db.get<Record<string, number | null>>(sql`SELECT (SELECT max(id) FROM iocs) AS i, (SELECT max(id) FROM ioc_history) AS h,
     (SELECT max(id) FROM ioc_notes) AS n, (SELECT max(id) FROM campaigns) AS c, (SELECT max(id) FROM team_goals) AS g,
-    (SELECT count(*) FROM team_goals WHERE active) AS ga, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM activity_events) AS e`)
+    (SELECT count(*) FROM team_goals WHERE active) AS ga, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM activity_events) AS e,
+    (SELECT max(date) || ':' || count(*) FROM champs_rank_snapshots) AS r, (SELECT max(id) || ':' || max(updated_at) FROM users) AS u`)
+  const yara = (await tableColumns(db, 'yara_rules'))?.has('updated_at')
+    ? await db.get(sql`SELECT max(id) || ':' || max(updated_at) || ':' || count(*) AS y FROM yara_rules`)
+    : null
   const base = JSON.stringify([method, s])
-  const key = JSON.stringify([base, marks, now.toISOString().slice(0, 16)])
+  const key = JSON.stringify([base, marks, yara, now.toISOString().slice(0, 16)])
   if (!opts.fresh && cache && cache.base === base) {
     const age = Date.now() - cache.at
     if (cache.key === key || (cache.ms > SLOW_MS && age < STALE_OK_MS)) return cache.value

@@ -5,6 +5,7 @@ import { addDays, localParts } from '../domain/zoned-time'
 import type { Db } from '../env'
 import { yaraCounts } from '../repos/champs-events'
 import { ANOMALY_NAMES, anomalySql, anyAnomalySql } from '../repos/report-anomalies'
+import { tableColumns } from '../repos/schema-probe'
 import { getSetting } from '../repos/settings'
 import { leaderboard } from './champs'
 
@@ -151,9 +152,13 @@ const reportCache = new Map<string, { key: string; at: number; ms: number; value
  */
 export async function buildReport(db: Db, q: ReportQuery, now: Date) {
   const marks = await db.get(sql`SELECT (SELECT max(id) FROM iocs) AS i, (SELECT max(id) FROM ioc_history) AS h,
-    (SELECT max(id) FROM campaigns) AS c, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM team_goals) AS g`)
+    (SELECT max(id) FROM campaigns) AS c, (SELECT max(updated_at) FROM settings) AS s, (SELECT max(id) FROM team_goals) AS g,
+    (SELECT max(date) || ':' || count(*) FROM champs_rank_snapshots) AS r, (SELECT max(id) || ':' || max(updated_at) FROM users) AS u`)
+  const yara = (await tableColumns(db, 'yara_rules'))?.has('updated_at')
+    ? await db.get(sql`SELECT max(id) || ':' || max(updated_at) || ':' || count(*) AS y FROM yara_rules`)
+    : null
   const base = JSON.stringify(q)
-  const key = JSON.stringify([base, marks, now.toISOString().slice(0, 16)])
+  const key = JSON.stringify([base, marks, yara, now.toISOString().slice(0, 16)])
   const hit = reportCache.get(base)
   if (hit && (hit.key === key || (hit.ms > REPORT_SLOW_MS && Date.now() - hit.at < REPORT_STALE_OK_MS))) return hit.value as ReturnType<typeof computeReport>
   const started = Date.now()

@@ -5,6 +5,7 @@ import type { GoalWindow } from '../domain/champs'
 import { goalPercent, goalPeriod, passedMilestones } from '../domain/team-goals'
 import type { Db } from '../env'
 import { runBatch } from '../lib/d1-batch'
+import { approvalTime } from '../repos/champs-events'
 import { tableColumns } from '../repos/schema-probe'
 
 export type TeamGoalRow = typeof teamGoals.$inferSelect
@@ -25,8 +26,9 @@ export async function goalCount(db: Db, goalType: TeamGoalRow['goalType'], start
   }
   const cols = await tableColumns(db, 'yara_rules')
   if (!cols?.has('status')) return 0
-  const at = cols.has('approved_at') ? 'approved_at' : 'created_at'
-  const r = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM yara_rules WHERE status = 'approved' AND ${sql.raw(at)} >= ${start} AND ${sql.raw(at)} < ${end}`)
+  const at = approvalTime(cols)
+  const live = cols.has('deleted_at') ? 'AND deleted_at IS NULL' : ''
+  const r = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM yara_rules WHERE status = 'approved' ${sql.raw(live)} AND ${sql.raw(at)} >= ${start} AND ${sql.raw(at)} < ${end}`)
   return r?.n ?? 0
 }
 

@@ -212,3 +212,28 @@ describe('intelligence reports', () => {
     expect(custom.json.period).toMatchObject({ name: 'Report - Jan 1 - Jan 31, 2026', startDate: '2026-01-01', endDate: '2026-02-01' })
   })
 })
+
+describe('YARA rules in the scores', () => {
+  it('credits approved rules to their uploader at yara(quality) and pending ones nothing', async () => {
+    const yuri = await moat.addUser('yuri', 'analyst')
+    const rule = (name: string, status: string, quality: number) =>
+      moat.db
+        .prepare(
+          `INSERT INTO yara_rules (filename, content, sha256, size, rule_names, rules, status, quality, quality_parts, lint, created_by, reviewed_at)
+           VALUES (?, 'rule x { condition: true }', ?, 26, '["x"]', '[]', ?, ?, '[]', '[]', ?, ?)`,
+        )
+        .bind(`${name}.yar`, name.padEnd(64, '0'), status, quality, yuri, status === 'approved' ? new Date().toISOString() : null)
+        .run()
+    await rule('approved', 'approved', 42)
+    await rule('pending', 'pending', 50)
+    await rule('weak', 'approved', 4)
+    const board = (await viewer.get('/api/v1/champs')).json
+    // 42 + clamp(4 → 10) = 52; the pending rule scores 0.
+    expect(rowOf(board, 'yuri')).toMatchObject({ score: 52, yara_count: 2, rank: 1 })
+    expect(rowOf(board, 'yuri').badges.map((b: any) => b.key)).toContain('yara_rookie')
+    expect(rowOf(board, 'yuri').nickname.key).toBe('code_breaker')
+    const report = (await viewer.get('/api/v1/reports?period=day')).json
+    expect(report.kpis.yara_rules).toBe(2)
+    expect(report.operations.yara_quality).toMatchObject({ total_approved: 2, pending: 1, rejected: 0, avg_quality: 23 })
+  })
+})

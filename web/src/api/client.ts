@@ -791,6 +791,8 @@ export function yaraSettings(): Promise<{ settings: YaraSettings; candidates: Ya
 
 export function patchYaraSettings(patch: Partial<YaraSettings>): Promise<{ settings: YaraSettings }> {
   return call(client.api.v1.yara.settings.$patch({ json: patch }))
+}
+
 // ---- Live Stats, GeoIP, Champs, Reports ------------------------------------------------------
 
 export type LiveStats = Awaited<ReturnType<typeof import('../../../functions/services/live-stats').liveStats>>
