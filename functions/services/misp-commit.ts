@@ -72,7 +72,9 @@ export function pullStatements(db: Db, rows: PreparedRow[], ctx: CommitContext) 
         json_object('expiresAt', json_array(i.expires_at, ${newExpiry}), 'reason', 'misp_reseen', 'source', 'misp')
       FROM iocs i WHERE ${reseen}`,
   ]
-  const extend = head.length
+  // The re-seen history insert (one row per extended IOC, no triggers): the UPDATE's change count
+  // would include the stats roll-up triggers' writes.
+  const extend = head.length - 1
   const statements = [
     ...head,
     sql`UPDATE iocs AS i SET expires_at = ${newExpiry}, expiry_logged = 0, updated_at = ${nowIso}, updated_by = ${ctx.mispUserId} WHERE ${reseen}`,

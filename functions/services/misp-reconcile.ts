@@ -85,5 +85,7 @@ export async function reconcileLinks(
           'expired', (SELECT count(*) FROM ioc_history WHERE event = 'expired' AND at = ${nowIso} AND json_extract(diff, '$.reason') = 'misp_withdrawn')))`,
   )
   const results = await runBatch(db, statements)
-  return { checked: uuids.length, withdrawn: withdrawn.length, expired: results[expire].meta.changes ?? 0 }
+  // Counted from the history insert (one row per expired IOC): an UPDATE of iocs also counts the
+  // stats roll-up triggers' writes in D1's change count.
+  return { checked: uuids.length, withdrawn: withdrawn.length, expired: results[expire - 1].meta.changes ?? 0 }
 }
