@@ -228,11 +228,15 @@ export async function stageImport(
       notes: parsed.notes,
     })
   }
-  assertRowLimit(parsed.rows.length)
+  return stageParsed(db, parsed.rows, { source: input.source, format: parsed.format, filename: input.filename, notes: parsed.notes, columns: parsed.columns }, actor)
+}
+
+/** Parser rows -> prepared rows (warninglists indexed once for the batch) -> a staged batch. */
+async function stageParsed(db: Db, parsed: StagedRow[], batch: Omit<StageInput, 'rows'>, actor: Actor) {
+  assertRowLimit(parsed.length)
   const nowIso = new Date().toISOString()
   const matcher = await loadWarninglistMatcher(db)
-  const rows = parsed.rows.map((r) => prepareRow(r, nowIso, matcher))
-  return stageRows(db, { source: input.source, format: parsed.format, filename: input.filename, rows, notes: parsed.notes, columns: parsed.columns }, actor)
+  return stageRows(db, { ...batch, rows: parsed.map((r) => prepareRow(r, nowIso, matcher)) }, actor)
 }
 
 const TAG_OK = /^[\p{L}\p{N}_.:\-/ ]{1,40}$/u
@@ -281,11 +285,7 @@ export async function stageStix(db: Db, input: { text: string; filename?: string
       notes,
     })
   }
-  assertRowLimit(staged.length)
-  const nowIso = new Date().toISOString()
-  const matcher = await loadWarninglistMatcher(db)
-  const rows = staged.map((r) => prepareRow(r, nowIso, matcher))
-  return stageRows(db, { source: 'stix', format: 'stix', filename: input.filename, rows, notes }, actor)
+  return stageParsed(db, staged, { source: 'stix', format: 'stix', filename: input.filename, notes }, actor)
 }
 
 function assertOwner(batch: ImportBatchRow | undefined, actor: Actor): ImportBatchRow {
