@@ -368,6 +368,8 @@ export const importBatches = sqliteTable(
     updatedAt: text('updated_at').notNull().default(now),
     committedBy: integer('committed_by').references(() => users.id),
     committedAt: text('committed_at'),
+    /** The live state the rows were classified against (repos/imports CLASSIFY_STAMP); null after a row edit. */
+    classifyStamp: text('classify_stamp'),
   },
   (t) => [index('import_batches_created').on(t.createdBy, t.id), index('import_batches_status').on(t.status, t.updatedAt)],
 )

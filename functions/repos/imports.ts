@@ -11,17 +11,29 @@ export type BatchRef = number | SQL
 const ref = (b: BatchRef) => (typeof b === 'number' ? sql`${b}` : b)
 
 /** Warnings that are information only: they never make a row a `warning` row. */
-const INFO_ONLY_CODE = 'port_dropped'
+export const INFO_ONLY_CODE = 'port_dropped'
 
 /**
  * The statements that classify staged rows against the live database, in order: live duplicates,
  * earlier rows of the batch with the same indicator, allowlist entries, then the row status.
  * Every lookup is an index hit per row (allowlist suffixes through the row's host suffix list).
- * Warninglist hits (`listed`) are computed before; they only make a row a warning.
+ * Warninglist hits (`listed`) are computed before; they only make a row a warning. With `idx`,
+ * one row, and with `sameValues` too, every row naming one of those values (an edited row's old and
+ * new value: the earlier-line duplicates among them change with it). `ifStale`: only when the live
+ * state moved since the batch's stamp.
  */
-export function classifyStatements(batch: BatchRef, idx?: number) {
+export function classifyStatements(batch: BatchRef, idx?: number, opts: { ifStale?: boolean; sameValues?: string[] } = {}) {
   const b = ref(batch)
-  const scope = idx === undefined ? sql`batch_id = ${b}` : sql`batch_id = ${b} AND idx = ${idx}`
+  const stale = opts.ifStale
+    ? sql` AND (SELECT classify_stamp FROM import_batches WHERE id = ${b}) IS NOT ${CLASSIFY_STAMP}`
+    : sql``
+  const rows =
+    idx === undefined
+      ? sql`batch_id = ${b}`
+      : opts.sameValues?.length
+        ? sql`batch_id = ${b} AND (idx = ${idx} OR value IN (SELECT value FROM json_each(${JSON.stringify(opts.sameValues)})))`
+        : sql`batch_id = ${b} AND idx = ${idx}`
+  const scope = sql`${rows}${stale}`
   return [
     sql`UPDATE import_rows SET
       dup_ioc_id = (SELECT i.id FROM iocs i WHERE i.type = import_rows.type AND i.value = import_rows.value AND i.deleted_at IS NULL),
@@ -43,6 +55,20 @@ export function classifyStatements(batch: BatchRef, idx?: number) {
         ELSE 'new' END
       WHERE ${scope}`,
   ]
+}
+
+/**
+ * What a classification depends on, in one cheap value: the newest IOC, the newest IOC history
+ * event (every delete, restore and value edit writes one) and the allowlist's size and newest
+ * entry (ids only grow, entries are added or removed, never edited). Equal stamps mean a batch's
+ * rows would classify exactly as they did, so a commit need not classify them again.
+ */
+export const CLASSIFY_STAMP = sql`((SELECT coalesce(max(id), 0) FROM iocs) || '.' || (SELECT coalesce(max(id), 0) FROM ioc_history)
+  || '.' || (SELECT count(*) || ':' || coalesce(max(id), 0) FROM allowlist))`
+
+/** Records the stamp a batch's rows were just classified against. */
+export function stampStatement(batch: BatchRef) {
+  return sql`UPDATE import_batches SET classify_stamp = ${CLASSIFY_STAMP} WHERE id = ${ref(batch)}`
 }
 
 /** New rows start selected; warning rows wait for the analyst to tick them; the rest cannot be. */

@@ -195,6 +195,33 @@ describe('commit', () => {
     expect(res.json).toMatchObject({ created: 1, skipped: 1, counts: expect.objectContaining({ duplicate: 1 }) })
   })
 
+  it('classifies again at commit: an allowlist entry added or removed meanwhile counts', async () => {
+    const staged = await ana.post('/api/v1/imports', { text: 'a.allow-race.top\nb.keep-race.top', format: 'txt' })
+    expect(staged.json.counts).toMatchObject({ new: 2 })
+    const entry = await admin.post('/api/v1/allowlist', { kind: 'suffix', value: 'allow-race.top', reason: 'ours' })
+    const res = await ana.post(`/api/v1/imports/${staged.json.id}/commit`, {})
+    expect(res.json).toMatchObject({ created: 1, counts: expect.objectContaining({ allowlisted: 1, new: 1 }) })
+    const again = await ana.post('/api/v1/imports', { text: 'c.allow-race.top', format: 'txt' })
+    expect(again.json.counts).toMatchObject({ allowlisted: 1 })
+    expect((await admin.del(`/api/v1/allowlist/${entry.json.entry.id}`)).status).toBe(204)
+    // Classified again (now new), but the commit only takes what the analyst had selected.
+    const done = await ana.post(`/api/v1/imports/${again.json.id}/commit`, {})
+    expect(done.json).toMatchObject({ created: 0, counts: expect.objectContaining({ new: 1, allowlisted: 0 }) })
+  })
+
+  it('classifies again at commit after an edit: the later line of an edited value is no longer its duplicate', async () => {
+    const staged = await ana.post('/api/v1/imports', { text: 'twice.edit-race.top\ntwice.edit-race.top', format: 'txt' })
+    expect(staged.json.counts).toMatchObject({ new: 1, duplicate: 1 })
+    const [first] = await allRows(ana, staged.json.id)
+    expect((await ana.patch(`/api/v1/imports/${staged.json.id}/rows/${first.idx}`, { value: 'once.edit-race.top' })).status).toBe(200)
+    // The preview shows it at once: the second line is new and selected now.
+    const [, second] = await allRows(ana, staged.json.id)
+    expect(second).toMatchObject({ status: 'new', selected: true, dupOfLine: null })
+    const res = await ana.post(`/api/v1/imports/${staged.json.id}/commit`, {})
+    expect(res.json.created).toBe(2)
+    expect((await ana.get('/api/v1/iocs?q=twice.edit-race.top&match=exact')).json.items).toHaveLength(1)
+  })
+
   it('leaves out the lines named in exclude', async () => {
     const staged = await ana.post('/api/v1/imports', { text: 'ex-1.badnet.top\nex-2.badnet.top\nex-3.badnet.top', format: 'txt' })
     const res = await ana.post(`/api/v1/imports/${staged.json.id}/commit`, { exclude: [2] })

@@ -1,0 +1,1 @@
+ALTER TABLE `import_batches` ADD `classify_stamp` text;
