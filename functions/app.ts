@@ -6,7 +6,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { dbMiddleware, type AppEnv } from './env'
 import { scheduleAuditShip } from './lib/audit-ship'
-import { ApiError } from './lib/errors'
+import { ApiError, errorChain, isDatabaseFailure } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
 import { bindGeoHost } from './lib/geoip'
 import { logEvent } from './lib/log'
@@ -135,6 +135,14 @@ app.onError(async (err, c) => {
     return c.json({ error: { code: 'bad_request', message: err.message } }, err.status as ContentfulStatusCode)
   }
   const requestIdValue = c.get('requestId')
+  if (isDatabaseFailure(err)) {
+    logEvent('error', 'database unavailable', { requestId: requestIdValue, method: c.req.method, path: c.req.path, error: errorChain(err) })
+    c.header('Retry-After', '30')
+    return c.json(
+      { error: { code: 'database_unavailable', message: 'The database is unavailable; nothing was changed. Retry later or ask your admin', details: { requestId: requestIdValue } } },
+      503,
+    )
+  }
   logEvent('error', 'unhandled error', {
     requestId: requestIdValue,
     method: c.req.method,

@@ -27,3 +27,25 @@ export const forbidden = (message = 'Your role does not allow this action') =>
   new ApiError(403, 'forbidden', message)
 
 export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found`)
+
+/** The messages of an error and its causes (drizzle wraps D1's error in "Failed query: ..."). */
+export function errorChain(err: unknown): string {
+  const parts: string[] = []
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+  }
+  return parts.join(' <- ')
+}
+
+/**
+ * The database itself failing (unreadable, corrupt, full, locked, its storage process gone), as
+ * opposed to a query bug: the caller gets 503 and may retry, and nothing was half-written (every
+ * write is one D1 batch, so a failed batch changes nothing). workerd hides a storage failure of the
+ * D1 binding behind `internal error; reference = ...` (the real SQLite error goes to its log).
+ */
+const DB_FAILURE =
+  /SQLITE_(NOTADB|CORRUPT|IOERR|FULL|CANTOPEN|BUSY|LOCKED|READONLY|PROTOCOL)|file is not a database|database disk image is malformed|disk I\/O error|database or disk is full|unable to open database|database is locked|Durable Object (reset|storage)|internal error; reference = |D1_ERROR: (internal|storage)/i
+
+export function isDatabaseFailure(err: unknown): boolean {
+  return DB_FAILURE.test(errorChain(err))
+}

@@ -1,9 +1,10 @@
 import { type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router'
-import { Suspense } from 'solid-js'
+import { Show, Suspense } from 'solid-js'
 import { configureClient } from './api/client'
 import { Loading } from './components/Loading'
+import { databaseDown, markDatabaseDown } from './data/outage'
 import { passwordChangeRequired, sessionLost } from './data/session'
-import { locale } from './i18n'
+import { locale, t } from './i18n'
 import { loginHref } from './lib/safe-next'
 
 /** Router root: connects the API client's session events to navigation. */
@@ -23,6 +24,17 @@ export function App(props: RouteSectionProps) {
       passwordChangeRequired()
       navigate('/change-password', { replace: true })
     },
+    onDatabaseUnavailable: markDatabaseDown,
   })
-  return <Suspense fallback={<Loading full />}>{props.children}</Suspense>
+  return (
+    <>
+      <Show when={databaseDown()}>
+        <div class="outage-banner" role="alert" data-testid="outage-banner">
+          <strong>{t('app.outageTitle')}</strong>
+          <span>{t('app.outageBody')}</span>
+        </div>
+      </Show>
+      <Suspense fallback={<Loading full />}>{props.children}</Suspense>
+    </>
+  )
 }

@@ -92,12 +92,15 @@ interface ClientHooks {
   onUnauthorized: (failure: ApiFailure) => void
   /** A 403 `password_change_required`: the user must change the password first. */
   onPasswordChangeRequired: (failure: ApiFailure) => void
+  /** A 503 `database_unavailable` from any call (quiet ones too): the outage banner. */
+  onDatabaseUnavailable: (failure: ApiFailure) => void
 }
 
 let hooks: ClientHooks = {
   language: () => document.documentElement.lang || 'en',
   onUnauthorized: () => {},
   onPasswordChangeRequired: () => {},
+  onDatabaseUnavailable: () => {},
 }
 
 export function configureClient(next: Partial<ClientHooks>): void {
@@ -184,6 +187,7 @@ async function call<T>(pending: Promise<{ status: number }>, options: CallOption
     return (text ? JSON.parse(text) : undefined) as T
   }
   const failure = await toFailure(res)
+  if (failure.status === 503 && failure.code === 'database_unavailable') hooks.onDatabaseUnavailable(failure)
   if (!options.quiet) {
     if (failure.status === 401) hooks.onUnauthorized(failure)
     else if (failure.status === 403 && failure.code === 'password_change_required') {

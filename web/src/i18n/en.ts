@@ -15,6 +15,8 @@ export const en = {
     loading: 'Loading…',
     bootFailed: 'Moat could not load your session.',
     retry: 'Try again',
+    outageTitle: 'The database is unavailable',
+    outageBody: 'Feeds answer 503 (devices keep their last list) and nothing can be saved until it is back. Moat checks again every 10 seconds.',
   },
   nav: {
     label: 'Main navigation',
@@ -204,6 +206,7 @@ export const en = {
     internal_ref:
       'The server hit an unexpected error. If it persists, give your administrator this reference: {{ id }}.',
     bad_request: 'The server could not understand the request. Reload the page and try again.',
+    database_unavailable: 'The database is unavailable. Nothing was changed; try again in a moment.',
     signedOut: 'You were signed out. Sign in again to continue.',
     invalid_ioc: 'This is not a valid indicator.',
     allowlisted: 'This value is on the allowlist and cannot be submitted.',
