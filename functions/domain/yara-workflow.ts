@@ -40,6 +40,8 @@ export function canTransition(from: YaraStatus, action: 'approve' | 'reject'): b
 
 /** Sanitized file name: the last path segment, letters, digits and . _ - only, ending in .yar or .yara. */
 export function sanitizeFilename(raw: string): { ok: true; name: string } | { ok: false; reason: string } {
+  // A `..` segment is an attempt to climb, never an honest name: refused, not cleaned.
+  if (/(^|[\\/])\.\.($|[\\/])/.test(raw.trim())) return { ok: false, reason: 'must be a file name, without .. path segments' }
   const base = (raw.normalize('NFKD').replace(/\p{M}+/gu, '').split(/[\\/]/).pop() ?? '')
   const cleaned = base
     .replace(/[^A-Za-z0-9._-]+/g, '_')

@@ -3,10 +3,16 @@ import { canEdit, canReview, canTransition, canUpload, filenameFor, sanitizeFile
 
 describe('sanitizeFilename', () => {
   it('keeps the last path segment and only safe characters', () => {
-    expect(sanitizeFilename('../../etc/passwd.yar')).toEqual({ ok: true, name: 'passwd.yar' })
+    expect(sanitizeFilename('rules/linux/passwd.yar')).toEqual({ ok: true, name: 'passwd.yar' })
     expect(sanitizeFilename('C:\\rules\\Win32.Trojan.Emotet.YARA')).toEqual({ ok: true, name: 'Win32.Trojan.Emotet.yara' })
     expect(sanitizeFilename('Évil  name$(rm -rf).yar')).toEqual({ ok: true, name: 'Evil_name_rm_-rf_.yar'.replace('_-rf_', '_-rf') })
     expect(sanitizeFilename('.hidden.yar')).toEqual({ ok: true, name: 'hidden.yar' })
+  })
+
+  it('refuses names that climb with .. segments', () => {
+    const refused = { ok: false, reason: 'must be a file name, without .. path segments' }
+    for (const name of ['../../etc/passwd.yar', '..\\evil.yar', 'rules/../../x.yar', '..', ' ../x.yara']) expect(sanitizeFilename(name), name).toEqual(refused)
+    expect(sanitizeFilename('a..b.yar')).toEqual({ ok: true, name: 'a..b.yar' })
   })
 
   it('refuses other extensions and empty names', () => {
