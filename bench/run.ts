@@ -2,11 +2,12 @@
 import { benchFeeds } from './feeds'
 import { benchImport } from './import'
 import { benchIocs } from './iocs'
+import { benchLoad } from './load'
 import { benchPassword } from './password'
 import { benchStats } from './stats'
 import { benchTaxii } from './taxii'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats, load: benchLoad }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue
