@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { buildAll } from './build'
 import { optionsFromEnv, readWranglerConfig } from './config'
 import { log } from './log'
-import { bootstrapAdmin, createRuntime, migrate, type Runtime } from './runtime'
+import { bootstrapAdmin, createRuntime, migrate, releaseStaleLeases, type Runtime } from './runtime'
 import { fireScheduled, startScheduler } from './scheduler'
 import { runImport } from './import'
 import { addUser, resetPassword } from './users'
@@ -48,6 +48,7 @@ async function start() {
   const rt = await createRuntime(opts)
   const applied = await migrate(rt)
   if (applied.length) log('info', 'migrations applied', { applied })
+  if (await releaseStaleLeases(rt)) log('warn', 'a MISP pull was interrupted by the last stop; its lease is released')
   const admin = await bootstrapAdmin(rt, opts.adminPassword)
   if (admin.password) {
     printOnce('First start: an administrator account was created', [

@@ -68,6 +68,18 @@ export async function migrate(rt: Runtime): Promise<string[]> {
   return applyMigrations(db as never, cfg.migrationsDir)
 }
 
+/**
+ * At start no pull can be running (one launcher per data folder): a MISP pull lease left by a
+ * process that was killed is expired at once, so the next pull closes that run as interrupted and
+ * starts, instead of waiting out the 15-minute lease.
+ */
+export async function releaseStaleLeases(rt: Runtime): Promise<boolean> {
+  const db = await rt.mf.getD1Database('DB')
+  const past = new Date(Date.now() - 1000).toISOString()
+  const res = await db.prepare(`UPDATE misp_sync_state SET lease_until = ? WHERE lease_token IS NOT NULL AND lease_until > ?`).bind(past, past).run()
+  return (res.meta.changes ?? 0) > 0
+}
+
 /** A one-time password: 20 characters from an alphabet without look-alikes. */
 export function oneTimePassword(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
