@@ -254,7 +254,7 @@ export function buildOpenApi(version: string) {
       title: 'Moat API',
       version,
       description:
-        'Errors are {"error":{"code","message","details"}}. Cookie-authenticated writes must send X-CSRF-Token equal to the moat_csrf cookie; requests with Authorization: Bearer <API token> need no CSRF token.',
+        'Errors are {"error":{"code","message","details"}}. Cookie-authenticated writes must send X-CSRF-Token equal to the moat_csrf cookie; requests with Authorization: Bearer <API token> need no CSRF token. Any route may answer 503 database_unavailable (with Retry-After) when the database cannot be read or written; nothing was changed then.',
     },
     servers: [{ url: '/' }],
     components: {
