@@ -102,5 +102,5 @@ describe('an import commit killed mid-way', () => {
     } finally {
       await moat.close()
     }
-  })
+  }, ROWS > 30_000 ? 900_000 : undefined)
 })
