@@ -16,6 +16,8 @@ const USAGE = `Usage: moat <command>
                                 HTTPS when a certificate is configured (Admin > TLS);
                                 --self-signed generates one on the first HTTPS start
   build                         bundle the worker and build the UI
+  package [--out DIR]           offline bundle: build + production node_modules + install.sh
+                                in one tar.gz (DIR defaults to ./artifacts)
   migrate                       apply pending database migrations and exit
   run-job <name>                run one scheduled job now (e.g. housekeeping)
   user add <username> [--role admin|analyst|viewer] [--display-name NAME]
@@ -119,6 +121,8 @@ export async function main(argv: string[]) {
         return await start(rest)
       case 'build':
         return await buildAll()
+      case 'package':
+        return await (await import('./package')).runPackageCommand(rest)
       case 'backup':
         return await runBackupCommand(rest, optionsFromEnv().dataDir)
       case 'restore':
