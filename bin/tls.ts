@@ -124,8 +124,15 @@ export function validateUpload(input: TlsUpload, now = new Date()): Checked {
     if (to <= now) errors.push({ field: 'certificate', code: 'expired', reason: `expired on ${to.toISOString()}`, params: { date: to.toISOString() } })
     else if (from > now) errors.push({ field: 'certificate', code: 'not_yet_valid', reason: `is not valid before ${from.toISOString()}`, params: { date: from.toISOString() } })
     if (name) {
-      const matches = isIP(name) ? leaf.checkIP(name) !== undefined : leaf.checkHost(name) !== undefined
-      if (!matches) {
+      let matches = false
+      try {
+        matches = isIP(name) ? leaf.checkIP(name) !== undefined : leaf.checkHost(name) !== undefined
+      } catch {
+        // A name node:crypto cannot even compare (control characters...) matches nothing.
+      }
+      if (!/^[a-z0-9.:*-]+$/.test(name)) {
+        errors.push({ field: 'serverName', code: 'invalid', reason: 'is not a host name or IP address' })
+      } else if (!matches) {
         const names = describeCert(leaf).subjectAltNames.join(', ') || leaf.subject.replace(/\n/g, ', ')
         errors.push({ field: 'certificate', code: 'hostname_mismatch', reason: `is not issued for ${name} (it names ${names})`, params: { name, names } })
       }

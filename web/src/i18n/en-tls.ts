@@ -46,5 +46,6 @@ export const enTls = {
     hostname_mismatch: 'The certificate is not issued for {{ name }} (it names {{ names }}).',
     chain_broken: 'Certificate {{ index }} of the chain did not issue the one before it.',
     required: 'Required.',
+    invalid: 'Not a host name or IP address.',
   },
 }

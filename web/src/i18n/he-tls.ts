@@ -48,5 +48,6 @@ export const heTls: typeof enTls = {
     hostname_mismatch: 'התעודה אינה מונפקת ל־{{ name }} (היא מציינת {{ names }}).',
     chain_broken: 'תעודה {{ index }} בשרשרת לא הנפיקה את זו שלפניה.',
     required: 'שדה חובה.',
+    invalid: 'זה אינו שם מארח או כתובת IP.',
   },
 }
