@@ -75,6 +75,8 @@ describe('HTTPS certificate card', () => {
     await shot('tls-he-light')
     await page.click('[data-testid=lang-toggle]')
     await page.click('[data-testid=theme-toggle]')
+    // The shown error follows the language switch.
+    await expect.poll(() => page.locator('#tls-certificate-error').textContent()).toBe('This is not a readable PEM block.')
     await shot('tls-en-dark')
   })
 })

@@ -122,16 +122,19 @@ function tlsErrors(err: unknown): FormErrors {
 
 function UploadForm(props: { status: TlsStatus; onSaved: (s: TlsStatus) => void }) {
   const [draft, setDraft] = createSignal<Record<FieldName, string>>({ serverName: props.status.certificate?.serverName ?? '', certificate: '', privateKey: '', chain: '' })
-  const [errors, setErrors] = createSignal<FormErrors>()
-  const [flash, setFlash] = createSignal<string>()
+  // The failure itself is kept, so its messages follow a language switch.
+  const [failure, setFailure] = createSignal<unknown>()
+  const errors = (): FormErrors | undefined => (failure() === undefined ? undefined : tlsErrors(failure()))
+  const [saved, setSaved] = createSignal(false)
+  const flash = () => (saved() ? t('tls.form.saved') : undefined)
   const save = useAction()
   const set = (key: FieldName) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }))
-    setFlash(undefined)
+    setSaved(false)
   }
   const submit = (event: SubmitEvent) => {
     event.preventDefault()
-    setErrors(undefined)
+    setFailure(undefined)
     void save.run(async () => {
       try {
         const d = draft()
@@ -144,9 +147,9 @@ function UploadForm(props: { status: TlsStatus; onSaved: (s: TlsStatus) => void 
         props.onSaved(res)
         // The key is not kept in the page once stored.
         setDraft((x) => ({ ...x, certificate: '', privateKey: '', chain: '' }))
-        setFlash(t('tls.form.saved'))
+        setSaved(true)
       } catch (err) {
-        setErrors(tlsErrors(err))
+        setFailure(err)
       }
     })
   }
