@@ -1,11 +1,11 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateSelfSigned } from '../../bin/tls-launch'
+import { chooseTls, generateSelfSigned } from '../../bin/tls-launch'
 import { tlsFiles, validateUpload } from '../../bin/tls'
 import { Client } from '../helpers/moat'
 import { freePort, startServer, type Server } from '../helpers/server'
@@ -85,6 +85,10 @@ describe('TLS certificate upload and HTTPS serving', () => {
     expect(noName.status).toBe(422)
     expect(noName.json.error.details.fields[0]).toMatchObject({ field: 'serverName', code: 'required' })
 
+    const badName = await admin.post('/api/v1/admin/tls', { certificate: pki.cert, privateKey: pki.key, serverName: 'moat example!' })
+    expect(badName.status).toBe(422)
+    expect(badName.json.error.details.fields).toEqual([expect.objectContaining({ field: 'serverName', code: 'invalid' })])
+
     const garbage = await admin.post('/api/v1/admin/tls', { certificate: 'hello', privateKey: pki.key, serverName: '127.0.0.1', chain: 'nope' })
     expect(garbage.status).toBe(422)
     expect(garbage.json.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['certificate', 'chain'])
@@ -154,6 +158,26 @@ describe('TLS certificate upload and HTTPS serving', () => {
 })
 
 describe('self-signed fallback', () => {
+  it('is generated on the first HTTPS start when asked, kept afterwards, and --https without any certificate refuses to start', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'moat-selfsigned-'))
+    try {
+      const base = { dataDir: dir, host: '127.0.0.1', port: 0 }
+      await expect(chooseTls(base, { https: true, selfSigned: false })).rejects.toThrow(/no certificate is configured/)
+      expect((await chooseTls(base, { https: false, selfSigned: false })).opts.httpsCertPath).toBeUndefined()
+      process.env.MOAT_SERVER_NAME = 'moat.lab.internal'
+      const first = await chooseTls(base, { https: true, selfSigned: true })
+      delete process.env.MOAT_SERVER_NAME
+      expect(first.opts.httpsCertPath).toBe(tlsFiles(dir).cert)
+      expect(first.serverName).toBe('moat.lab.internal')
+      const fp = new X509Certificate(readFileSync(tlsFiles(dir).cert)).fingerprint256
+      const again = await chooseTls(base, { https: true, selfSigned: true })
+      expect(new X509Certificate(readFileSync(again.opts.httpsCertPath!)).fingerprint256).toBe(fp)
+      expect(JSON.parse(readFileSync(tlsFiles(dir).meta, 'utf8'))).toMatchObject({ source: 'self-signed' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('generates a certificate that passes the same checks for the server name and localhost', async () => {
     const { cert, key } = await generateSelfSigned('moat.lab.internal', '127.0.0.1')
     expect(validateUpload({ certificate: cert, privateKey: key, serverName: 'moat.lab.internal' }).ok).toBe(true)
