@@ -71,7 +71,7 @@ describe('offline bundle', () => {
     const script = path.join(work, 'check.cjs')
     writeFileSync(script, CHECK)
     // A network namespace of our own (root, util-linux): nothing but loopback exists in it.
-    const isolated = spawnSync('unshare', ['-n', 'true']).status === 0
+    const isolated = spawnSync('unshare', ['-n', 'true']).status === 0 && spawnSync('ip', ['-V']).status === 0
     const run = isolated
       ? spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${script}" "${prefix}" "${data}"`], { encoding: 'utf8', timeout: 120_000 })
       : spawnSync(process.execPath, [script, prefix, data], { encoding: 'utf8', timeout: 120_000 })
