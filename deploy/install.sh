@@ -53,6 +53,10 @@ if [ "$service" = yes ]; then
   chown -R root:root "$prefix"
   chown moat:moat "$data"
   sed -e "s,/opt/moat,$prefix,g" -e "s,/var/lib/moat,$data,g" "$prefix/deploy/moat.service" > /etc/systemd/system/moat.service
+  # `moat <command>` for admins; run it as the service user so new files stay Moat's:
+  #   sudo -u moat moat backup /srv/backup/moat.sqlite
+  printf '#!/bin/sh\nexport MOAT_DATA="${MOAT_DATA:-%s}"\nexec node %s/bin/moat.mjs "$@"\n' "$data" "$prefix" > /usr/local/bin/moat
+  chmod 0755 /usr/local/bin/moat
   systemctl daemon-reload
   systemctl enable moat >/dev/null
   systemctl start moat
