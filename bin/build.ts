@@ -7,6 +7,8 @@ import { log } from './log'
 
 export const WORKER_BUNDLE = path.join(ROOT, 'dist', 'worker.mjs')
 const STAMP = path.join(ROOT, 'dist', '.build-stamp')
+/** Present in an offline package (bin/package.ts): the build shipped with it is used as is. */
+export const PREBUILT = path.join(ROOT, 'dist', '.prebuilt')
 const SOURCES = ['functions', 'scheduled', 'schema', 'web', 'package-lock.json', 'wrangler.toml']
 
 function* files(p: string): Generator<string> {
@@ -58,6 +60,11 @@ export async function buildWeb() {
 
 /** Builds the worker bundle and the UI; with `ifStale`, only when sources changed since the last build. */
 export async function buildAll({ ifStale = false } = {}) {
+  // An installed package has no UI sources and a read-only folder: never rebuild there.
+  if (ifStale && existsSync(PREBUILT) && existsSync(WORKER_BUNDLE) && existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) {
+    log('info', 'prebuilt package: using its build')
+    return
+  }
   const print = fingerprint()
   const fresh =
     existsSync(STAMP) &&

@@ -6,15 +6,25 @@ import { bootstrapAdmin, createRuntime, migrate, releaseStaleLeases, type Runtim
 import { fireScheduled, startScheduler } from './scheduler'
 import { runImport } from './import'
 import { addUser, resetPassword } from './users'
+import { chooseTls, startRedirect } from './tls-launch'
+import { runBackupCommand, runRestoreCommand, startDailyBackups, writePid, backupBeforeMigrations } from './backup-cli'
 
 const USAGE = `Usage: moat <command>
 
-  start                         build if needed, migrate, serve UI + API + feeds, fire crons
+  start [--https] [--self-signed]
+                                build if needed, migrate, serve UI + API + feeds, fire crons;
+                                HTTPS when a certificate is configured (Admin > TLS);
+                                --self-signed generates one on the first HTTPS start
   build                         bundle the worker and build the UI
+  package [--out DIR]           offline bundle: build + production node_modules + install.sh
+                                in one tar.gz (DIR defaults to ./artifacts)
   migrate                       apply pending database migrations and exit
   run-job <name>                run one scheduled job now (e.g. housekeeping)
   user add <username> [--role admin|analyst|viewer] [--display-name NAME]
                                 create a local user with a one-time password (printed once)
+  backup <file>                 consistent snapshot of the database (safe while Moat is serving)
+  restore <file> [--force-new]  check a backup's integrity and put it in place (Moat stopped);
+                                the current database is kept in <data>/backups first
   user reset-password <username>
                                 set a new one-time password, unlock, end the user's sessions
   import ziochub <data-dir | ziochub.db> [--commit] [--yara-dir D] [--source-tz ZONE]
@@ -23,7 +33,9 @@ const USAGE = `Usage: moat <command>
 
 Environment: MOAT_DATA (./data), MOAT_HOST (127.0.0.1), MOAT_PORT (8787),
 MOAT_ADMIN_PASSWORD (first admin's password instead of a generated one),
-MOAT_TLS_KEY + MOAT_TLS_CERT (PEM files: serve HTTPS), MOAT_DEBUG=1 (verbose logs).`
+MOAT_TLS_KEY + MOAT_TLS_CERT (PEM files: serve HTTPS), MOAT_HTTP_PORT (with HTTPS: a plain
+listener that redirects to HTTPS), MOAT_SERVER_NAME (self-signed certificate's name),
+MOAT_BACKUP_CRON (daily backup time, default '30 2 * * *' UTC), MOAT_DEBUG=1 (verbose logs).`
 
 function printOnce(title: string, lines: string[]) {
   // Deliberately not a structured log line: the one-time password is shown once and never logged.
@@ -35,6 +47,7 @@ function printOnce(title: string, lines: string[]) {
 async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const rt = await createRuntime({ ...optionsFromEnv(), host: '127.0.0.1', port: 0 })
   try {
+    await backupBeforeMigrations(rt)
     await migrate(rt)
     return await fn(rt)
   } finally {
@@ -42,10 +55,17 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
   }
 }
 
-async function start() {
-  const opts = optionsFromEnv()
+async function start(args: string[]) {
+  const { values: flags } = parseArgs({ args, options: { https: { type: 'boolean' }, 'self-signed': { type: 'boolean' } } })
+  const tls = await chooseTls(optionsFromEnv(), {
+    https: Boolean(flags.https) || process.env.MOAT_HTTPS === '1',
+    selfSigned: Boolean(flags['self-signed']) || process.env.MOAT_TLS_SELF_SIGNED === '1',
+  })
+  const opts = tls.opts
   await buildAll({ ifStale: true })
   const rt = await createRuntime(opts)
+  const releasePid = writePid(opts.dataDir)
+  await backupBeforeMigrations(rt)
   const applied = await migrate(rt)
   if (applied.length) log('info', 'migrations applied', { applied })
   if (await releaseStaleLeases(rt)) log('warn', 'a MISP pull was interrupted by the last stop; its lease is released')
@@ -62,7 +82,16 @@ async function start() {
   const worker = await rt.mf.getWorker()
   const cfg = readWranglerConfig()
   const scheduler = startScheduler(cfg.crons, (cron, at) => fireScheduled(worker as never, cron, at))
-  log('info', 'moat is listening', { url: rt.url.href, data: opts.dataDir, crons: scheduler.next() })
+  const backups = startDailyBackups(rt)
+  const redirectPort = process.env.MOAT_HTTP_PORT ? Number(process.env.MOAT_HTTP_PORT) : null
+  const redirect =
+    opts.httpsCertPath && redirectPort !== null ? await startRedirect(opts.host, redirectPort, Number(rt.url.port), tls.serverName) : null
+  log('info', 'moat is listening', {
+    url: rt.url.href,
+    ...(redirect ? { redirectFrom: `http://${opts.host}:${redirectPort}` } : {}),
+    data: opts.dataDir,
+    crons: scheduler.next(),
+  })
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -70,7 +99,10 @@ async function start() {
     stopping = true
     log('info', 'shutting down', { signal })
     scheduler.stop()
+    backups.stop()
+    redirect?.close()
     await rt.dispose()
+    releasePid()
     log('info', 'stopped')
     process.exit(0)
   }
@@ -87,9 +119,15 @@ export async function main(argv: string[]) {
   try {
     switch (command) {
       case 'start':
-        return await start()
+        return await start(rest)
       case 'build':
         return await buildAll()
+      case 'package':
+        return await (await import('./package')).runPackageCommand(rest)
+      case 'backup':
+        return await runBackupCommand(rest, optionsFromEnv().dataDir)
+      case 'restore':
+        return await runRestoreCommand(rest, optionsFromEnv())
       case 'migrate': {
         const applied = await withRuntime(migrate)
         log('info', applied.length ? 'migrations applied' : 'database is up to date', { applied })

@@ -2,6 +2,7 @@ import { statfs } from 'node:fs/promises'
 import { handleMispRequest } from './host-misp'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
 import { createYaraHost } from './host-yara'
+import { createTlsHost } from './host-tls'
 import { handleGeoip } from './geoip-host'
 import { log } from './log'
 
@@ -10,8 +11,9 @@ import { log } from './log'
  * the audit file and UDP syslog; later LDAP, certificates and backups). Reachable only from the
  * worker, never from the network.
  */
-export function createHostHandler(dataDir: string) {
+export function createHostHandler(dataDir: string, opts: { servingCertPath?: string } = {}) {
   const audit = createAuditSink(dataDir)
+  const tls = createTlsHost(dataDir, opts.servingCertPath)
   const yara = createYaraHost()
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url)
@@ -35,6 +37,7 @@ export function createHostHandler(dataDir: string) {
       }
       if (request.method === 'POST' && url.pathname === '/v1/misp/request') return handleMispRequest(request)
       if (url.pathname === '/v1/geoip') return await handleGeoip(request, dataDir)
+      if (url.pathname === '/v1/tls') return await tls(request)
       return Response.json({ error: { code: 'not_found', message: `HOST has no ${url.pathname}` } }, { status: 404 })
     } catch (err) {
       log('error', 'host binding failed', { path: url.pathname, error: String(err) })

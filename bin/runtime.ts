@@ -48,7 +48,7 @@ export async function createRuntime(opts: LaunchOptions): Promise<Runtime> {
           SESSION_SECRET: keys.sessionSecret,
           SECRETS_KEY: keys.secretsKey,
         },
-        serviceBindings: { HOST: createHostHandler(opts.dataDir) },
+        serviceBindings: { HOST: createHostHandler(opts.dataDir, { servingCertPath: https ? opts.httpsCertPath : undefined }) },
         assets: {
           directory: cfg.assetsDir,
           routerConfig: { has_user_worker: true, static_routing: { user_worker: cfg.userWorkerRoutes } },

@@ -10,6 +10,7 @@ import { ApiError, errorChain, isDatabaseFailure } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
 import { bindGeoHost } from './lib/geoip'
 import { logEvent } from './lib/log'
+import { adminTlsRoutes } from './routes/admin-tls'
 import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
 import { auth } from './routes/auth'
@@ -65,6 +66,7 @@ const api = new Hono<AppEnv>()
   .route('/reports', reportRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
+  .route('/admin/tls', adminTlsRoutes)
 
 export const app = new Hono<AppEnv>()
   .use('*', requestId())

@@ -40,6 +40,9 @@ export const SETTING_DEFAULTS = {
   'champs.excludeSystem': true,
   'champs.weekendDays': [5, 6] as number[],
   'champs.ticker': [] as { text: string; color: string; dir: 'ltr' | 'rtl' }[],
+  /** Daily database backups into data/backups, written by the launcher (bin/backup-cli.ts); the newest `backup.keep` stay. */
+  'backup.enabled': true,
+  'backup.keep': 7,
 } as const
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 type Widen<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean : T

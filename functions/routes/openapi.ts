@@ -7,6 +7,7 @@ import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as mispC from '../../schema/contracts/misp'
 import * as statsC from '../../schema/contracts/stats'
+import * as tlsC from '../../schema/contracts/tls'
 import * as tokenC from '../../schema/contracts/tokens'
 import * as userC from '../../schema/contracts/users'
 import * as yaraC from '../../schema/contracts/yara'
@@ -113,6 +114,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/allowlist', summary: 'Allowlist entries with the number of IOCs each covers', auth: true, response: iocC.AllowlistList, errors: [401] },
   { method: 'post', path: '/api/v1/allowlist', summary: 'Add an entry (admin): exact value, domain suffix or CIDR; covered IOCs leave the feeds at once', auth: true, body: iocC.AllowlistInput, response: z.object({ entry: iocC.AllowlistEntry }), status: 201, errors: [400, 401, 403, 409, 422] },
   { method: 'delete', path: '/api/v1/allowlist/{id}', summary: 'Remove an entry (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/admin/tls', summary: 'Server certificate (admin): subject, SANs, validity, SHA-256 fingerprint, what is served now and whether a restart is needed; never the key', auth: true, response: tlsC.TlsStatus, errors: [401, 403, 503] },
+  { method: 'post', path: '/api/v1/admin/tls', summary: 'Upload certificate + private key (+ chain) as PEM (admin): key must match, valid now, issued for serverName (default: host of feeds.publicUrl); 422 names the field. Served after a restart', auth: true, body: tlsC.TlsUploadInput, response: tlsC.TlsStatus, errors: [400, 401, 403, 422, 502, 503] },
   { method: 'get', path: '/api/v1/warninglists', summary: 'Imported MISP warninglists', auth: true, errors: [401] },
   { method: 'post', path: '/api/v1/warninglists', summary: 'Import a MISP warninglist JSON file (admin; JSON body or multipart file, up to 16 MB); replaces a list of the same name', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422] },
   { method: 'patch', path: '/api/v1/warninglists/{id}', summary: 'Enable or disable a warninglist (admin)', auth: true, body: z.object({ enabled: z.boolean() }), errors: [400, 401, 403, 404] },

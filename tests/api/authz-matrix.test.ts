@@ -50,6 +50,7 @@ const ACCESS: Record<Access, string[]> = {
     'PATCH /api/v1/misp/settings', 'POST /api/v1/misp/pull', 'POST /api/v1/misp/test', 'GET /api/v1/users', 'POST /api/v1/users',
     'GET /api/v1/users/:id', 'PATCH /api/v1/users/:id', 'POST /api/v1/users/:id/reset-password', 'DELETE /api/v1/users/:id/avatar',
     'POST /api/v1/warninglists', 'PATCH /api/v1/warninglists/:id', 'DELETE /api/v1/warninglists/:id', 'PATCH /api/v1/yara/settings',
+    'GET /api/v1/admin/tls', 'POST /api/v1/admin/tls',
   ],
 }
 

@@ -47,6 +47,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },
   { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
   { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },
+  { href: '/admin/tls', label: 'tls', icon: IconShield, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -29,6 +29,7 @@ export const routes: RouteDefinition[] = [
       { path: '/admin/users', component: lazy(() => import('./pages/UsersPage')) },
       { path: '/admin/audit', component: lazy(() => import('./pages/AuditPage')) },
       { path: '/admin/misp', component: lazy(() => import('./pages/MispPage')) },
+      { path: '/admin/tls', component: lazy(() => import('./pages/TlsPage')) },
       { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
       { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
       { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },

@@ -910,3 +910,16 @@ export function pullMisp(input: { full?: boolean; reconcile?: boolean }): Promis
 export function mispRuns(limit = 20): Promise<{ items: MispRun[] }> {
   return call(client.api.v1.misp.runs.$get({ query: { limit: String(limit) } }))
 }
+
+// Server certificate (Admin > TLS). The private key goes up once and never comes back.
+export type TlsStatus = z.infer<typeof import('../../../schema/contracts/tls').TlsStatus>
+export type TlsUploadInput = z.infer<typeof import('../../../schema/contracts/tls').TlsUploadInput>
+
+export function tlsStatus(): Promise<TlsStatus> {
+  return call(client.api.v1.admin.tls.$get())
+}
+
+/** 200 with the new status; a 422 ApiFailure names the field (certificate, privateKey, chain, serverName). */
+export function uploadTls(input: TlsUploadInput): Promise<TlsStatus> {
+  return call(client.api.v1.admin.tls.$post({ json: input }))
+}

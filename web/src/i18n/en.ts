@@ -2,6 +2,7 @@ import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
+import { enTls } from './en-tls'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
@@ -32,6 +33,7 @@ export const en = {
     audit: 'Audit log',
     yara: 'YARA Manager',
     misp: 'MISP',
+    tls: 'HTTPS certificate',
     stats: 'Live Stats',
     champs: 'Champs Analysis',
     reports: 'Intelligence Reports',
@@ -910,6 +912,7 @@ export const en = {
   ...enAdmin,
   ...enTaxii,
   misp: enMisp,
+  tls: enTls,
   ...enAnalytics,
 }
 

@@ -4,6 +4,7 @@ import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
 import { yaraHe } from './yara.he'
 import { heMisp } from './he-misp'
+import { heTls } from './he-tls'
 
 export const he: Dict = {
   app: {
@@ -30,6 +31,7 @@ export const he: Dict = {
     audit: 'יומן ביקורת',
     yara: 'מנהל YARA',
     misp: 'MISP',
+    tls: 'תעודת HTTPS',
     stats: 'סטטיסטיקה חיה',
     champs: 'ניתוח אלופים',
     reports: 'דוחות מודיעין',
@@ -905,5 +907,6 @@ export const he: Dict = {
   ...heAdmin,
   ...heTaxii,
   misp: heMisp,
+  tls: heTls,
   ...heAnalytics,
 }
