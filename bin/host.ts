@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises'
+import { handleLdapRequest } from './host-ldap'
 import { handleMispRequest } from './host-misp'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
 import { createYaraHost } from './host-yara'
@@ -36,6 +37,7 @@ export function createHostHandler(dataDir: string, opts: { servingCertPath?: str
         }
       }
       if (request.method === 'POST' && url.pathname === '/v1/misp/request') return handleMispRequest(request)
+      if (request.method === 'POST' && url.pathname.startsWith('/v1/ldap/')) return await handleLdapRequest(request, url.pathname)
       if (url.pathname === '/v1/geoip') return await handleGeoip(request, dataDir)
       if (url.pathname === '/v1/tls') return await tls(request)
       return Response.json({ error: { code: 'not_found', message: `HOST has no ${url.pathname}` } }, { status: 404 })

@@ -21,6 +21,7 @@ import { feedRoutes } from './routes/feeds'
 import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
+import { ldapRoutes } from './routes/ldap'
 import { mispRoutes } from './routes/misp'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
@@ -60,6 +61,7 @@ const api = new Hono<AppEnv>()
   .route('/feed-catalogue', feedCatalogueRoutes)
   .route('/yara', yaraRoutes)
   .route('/misp', mispRoutes)
+  .route('/ldap', ldapRoutes)
   .route('/stats', statsRoutes)
   .route('/geoip', geoipRoutes)
   .route('/champs', champsRoutes)

@@ -67,6 +67,7 @@ export const AUDIT_ACTIONS: Record<string, ActionInfo> = {
   'misp.pull': a('MISP pull finished', 4, 'other', 'MISP pull failed'),
   'misp.reconcile': a('MISP withdrawals applied', 5),
   'misp.test': a('MISP connection test', 3, 'other', 'MISP connection test failed'),
+  'ldap.test': a('LDAP connection test', 3, 'other', 'LDAP connection test failed'),
 }
 
 /** Known actions, for filters. */

@@ -7,6 +7,8 @@ import { getThrottle, saveThrottle } from '../repos/login-throttle'
 import { getUserByUsername, updateUser, type UserRow } from '../repos/users'
 import { ApiError } from './errors'
 import { hashPassword, needsRehash, verifyPassword } from './password'
+import { getLdapConfig } from '../repos/ldap'
+import { ldapAuthenticate } from './ldap-login'
 
 const tooMany = (code: 'too_many_attempts' | 'account_locked', retryAfter: number) =>
   new ApiError(
@@ -53,11 +55,31 @@ export async function authenticate(c: Context<AppEnv>, input: LoginInput): Promi
     throw tooMany('account_locked', userWait)
   }
 
-  const canLogIn = user && user.active && user.source === 'local'
+  // Directory sign-in (README "LDAP / Active Directory"): names that are not local accounts go to
+  // the directory when it is on; a local account is never taken over by a directory one.
+  const directory = await getLdapConfig(db)
+  if (directory.mode !== 'local' && (!user || user.source === 'ldap')) {
+    return ldapAuthenticate(c, input, user, directory, {
+      fail: (reason) => recordFailure(c, user, addressKey, address?.failures ?? 0, now).then(() => audit('failure', reason, user)),
+      audit,
+      now,
+    })
+  }
+  // Directory-only mode: local admins keep their password sign-in (break-glass), nobody else.
+  const localAllowed = directory.mode !== 'ldap' || user?.role === 'admin'
+  const canLogIn = user && user.active && user.source === 'local' && localAllowed
   const ok = await verifyPassword(input.password, canLogIn ? user.passwordHash : null)
   if (!ok || !canLogIn) {
     await recordFailure(c, user, addressKey, address?.failures ?? 0, now)
-    const reason = !user ? 'unknown user' : !user.active ? 'inactive account' : user.source !== 'local' ? `${user.source} account` : 'wrong password'
+    const reason = !user
+      ? 'unknown user'
+      : !user.active
+        ? 'inactive account'
+        : user.source !== 'local'
+          ? `${user.source} account`
+          : !localAllowed
+            ? 'local sign-in is off (directory mode)'
+            : 'wrong password'
     await audit('failure', reason, user)
     throw new ApiError(401, 'invalid_credentials', 'Wrong username or password')
   }

@@ -28,7 +28,9 @@ export async function writeSecretSetting(db: Db, secretsKey: string | undefined,
     await db.delete(settings).where(eq(settings.key, key))
     return
   }
-  const stored: Stored = { enc: await encryptSecret(secretsKey, key, value), masked: maskSecret(value) }
+  // A password shows no tail at all: its last characters would shorten a guess.
+  const masked = key === 'ldap.bindPassword' ? '••••' : maskSecret(value)
+  const stored: Stored = { enc: await encryptSecret(secretsKey, key, value), masked }
   const at = new Date().toISOString()
   await db
     .insert(settings)

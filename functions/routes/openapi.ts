@@ -5,6 +5,7 @@ import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
+import * as ldapC from '../../schema/contracts/ldap'
 import * as mispC from '../../schema/contracts/misp'
 import * as statsC from '../../schema/contracts/stats'
 import * as tlsC from '../../schema/contracts/tls'
@@ -145,6 +146,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/misp/test', summary: 'Test the MISP connection (admin): GET /servers/getVersion with the saved settings or the values given; 502 misp_test_failed with details.reason auth|tls|timeout|connect|dns|http|bad_response', auth: true, body: mispC.MispTestInput, response: mispC.MispTestResult, errors: [400, 401, 403, 415, 502, 503] },
   { method: 'post', path: '/api/v1/misp/pull', summary: 'Pull from MISP now and wait for the result (admin); full ignores the cursor, reconcile checks linked attributes for removal. 409 pull_running; 502 misp_pull_failed', auth: true, body: mispC.MispPullInput, response: z.object({ run: mispC.MispRun }), errors: [400, 401, 403, 409, 415, 502] },
   { method: 'get', path: '/api/v1/misp/runs', summary: 'Recent MISP pulls, newest first (admin), with counts, skips by reason and MISP type, samples and errors', auth: true, query: mispC.MispRunsQuery, response: z.object({ items: z.array(mispC.MispRun) }), errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/ldap/settings', summary: 'LDAP / Active Directory sign-in settings (admin): auth mode (local|both|ldap), URL, StartTLS, CA, bind DN, search base and filter, group → role mappings; the bind password only as set/unset (never any part of it)', auth: true, response: ldapC.LdapSettingsView, errors: [401, 403] },
+  { method: 'patch', path: '/api/v1/ldap/settings', summary: 'Change LDAP settings (admin). bindPassword is write-only (stored encrypted; empty removes it); mode both|ldap needs url, searchBase, a group mapping and, with a bind DN, a bind password', auth: true, body: ldapC.LdapSettingsInput, response: ldapC.LdapSettingsView, errors: [400, 401, 403, 415] },
+  { method: 'post', path: '/api/v1/ldap/test', summary: 'Test the directory (admin) with the saved settings or the values given: connect, StartTLS, service bind, search for username, mapped groups, and a user bind when password is given; each step with its outcome', auth: true, body: ldapC.LdapTestInput, response: ldapC.LdapTestResult, errors: [400, 401, 403, 415, 503] },
   { method: 'get', path: '/api/v1/stats/live', summary: 'Live Stats from roll-ups (no table scan): active IOCs per type, top 10 countries, TLDs and email domains, the newest 50 active IOCs, the GeoIP database in use', auth: true, errors: [401] },
   { method: 'get', path: '/api/v1/geoip', summary: 'The GeoIP country database in use (bundled or replaced), its attribution, and how many ip IOCs still await a lookup', auth: true, errors: [401] },
   { method: 'post', path: '/api/v1/geoip', summary: 'Replace the GeoIP database (admin): a .mmdb country database (e.g. MaxMind GeoLite2-Country) as multipart `file` or application/octet-stream, up to 128 MB; validated by reading it; every ip IOC is looked up again by the geoip job', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422, 503] },
