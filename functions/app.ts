@@ -22,6 +22,7 @@ import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
 import { ldapRoutes } from './routes/ldap'
+import { settingsRoutes } from './routes/settings'
 import { mispRoutes } from './routes/misp'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
@@ -62,6 +63,7 @@ const api = new Hono<AppEnv>()
   .route('/yara', yaraRoutes)
   .route('/misp', mispRoutes)
   .route('/ldap', ldapRoutes)
+  .route('/settings', settingsRoutes)
   .route('/stats', statsRoutes)
   .route('/geoip', geoipRoutes)
   .route('/champs', champsRoutes)

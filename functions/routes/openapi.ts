@@ -7,6 +7,7 @@ import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as ldapC from '../../schema/contracts/ldap'
 import * as mispC from '../../schema/contracts/misp'
+import * as settingsC from '../../schema/contracts/settings'
 import * as statsC from '../../schema/contracts/stats'
 import * as tlsC from '../../schema/contracts/tls'
 import * as tokenC from '../../schema/contracts/tokens'
@@ -149,6 +150,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/v1/ldap/settings', summary: 'LDAP / Active Directory sign-in settings (admin): auth mode (local|both|ldap), URL, StartTLS, CA, bind DN, search base and filter, group → role mappings; the bind password only as set/unset (never any part of it)', auth: true, response: ldapC.LdapSettingsView, errors: [401, 403] },
   { method: 'patch', path: '/api/v1/ldap/settings', summary: 'Change LDAP settings (admin). bindPassword is write-only (stored encrypted; empty removes it); mode both|ldap needs url, searchBase, a group mapping and, with a bind DN, a bind password', auth: true, body: ldapC.LdapSettingsInput, response: ldapC.LdapSettingsView, errors: [400, 401, 403, 415] },
   { method: 'post', path: '/api/v1/ldap/test', summary: 'Test the directory (admin) with the saved settings or the values given: connect, StartTLS, service bind, search for username, mapped groups, and a user bind when password is given; each step with its outcome', auth: true, body: ldapC.LdapTestInput, response: ldapC.LdapTestResult, errors: [400, 401, 403, 415, 503] },
+  { method: 'get', path: '/api/v1/settings/defaults', summary: 'General defaults (admin): TTL, confidence and severity a new IOC gets when left out, and the time zone for day boundaries and ticket ids', auth: true, response: settingsC.DefaultSettingsView, errors: [401, 403] },
+  { method: 'patch', path: '/api/v1/settings/defaults', summary: 'Change the general defaults (admin); audited as settings.change with the old and new values', auth: true, body: settingsC.DefaultSettingsInput, response: settingsC.DefaultSettingsView, errors: [400, 401, 403, 415] },
   { method: 'get', path: '/api/v1/stats/live', summary: 'Live Stats from roll-ups (no table scan): active IOCs per type, top 10 countries, TLDs and email domains, the newest 50 active IOCs, the GeoIP database in use', auth: true, errors: [401] },
   { method: 'get', path: '/api/v1/geoip', summary: 'The GeoIP country database in use (bundled or replaced), its attribution, and how many ip IOCs still await a lookup', auth: true, errors: [401] },
   { method: 'post', path: '/api/v1/geoip', summary: 'Replace the GeoIP database (admin): a .mmdb country database (e.g. MaxMind GeoLite2-Country) as multipart `file` or application/octet-stream, up to 128 MB; validated by reading it; every ip IOC is looked up again by the geoip job', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422, 503] },

@@ -107,6 +107,9 @@ describe('users administration in the browser', () => {
     expect(await page.locator('[data-testid=audit-export]').getAttribute('href')).toBe('/api/v1/audit/export.csv?action=user.')
     await shot(page, 'audit-en')
 
+    // Syslog delivery lives on the Settings screen (the audit page links to it).
+    await page.click('[data-testid=audit-settings-link] a')
+    await page.waitForSelector('[data-testid=syslog-port]')
     await page.fill('[data-testid=syslog-port]', '70000')
     await page.click('[data-testid=syslog-save]')
     await expect.poll(() => page.locator('#syslog-port-error').textContent()).toMatch(/1 to 65535/)
@@ -116,6 +119,8 @@ describe('users administration in the browser', () => {
     await expect.poll(() => page.getAttribute('html', 'dir')).toBe('rtl')
     await page.click('[data-testid=syslog-save]')
     await expect.poll(() => page.locator('#syslog-port-error').textContent()).toMatch(/פורט.*65535/)
+    await page.goto(base + '/admin/audit')
+    await page.waitForSelector('[data-testid=audit-row]')
     await shot(page, 'audit-he-dark')
     await page.goto(base + '/admin/users')
     await page.waitForSelector('[data-testid=user-row][data-username=nadia]')

@@ -18,6 +18,7 @@ import {
 } from './components/Icons'
 import { IconCode } from './components/YaraBits'
 import { IconMisp } from './components/MispParts'
+import { IconSettings } from './components/SettingsIcon'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -48,6 +49,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
   { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },
   { href: '/admin/tls', label: 'tls', icon: IconShield, roles: ['admin'] },
+  { href: '/admin/settings', label: 'settings', icon: IconSettings, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -30,6 +30,7 @@ export const routes: RouteDefinition[] = [
       { path: '/admin/audit', component: lazy(() => import('./pages/AuditPage')) },
       { path: '/admin/misp', component: lazy(() => import('./pages/MispPage')) },
       { path: '/admin/tls', component: lazy(() => import('./pages/TlsPage')) },
+      { path: '/admin/settings', component: lazy(() => import('./pages/SettingsPage')) },
       { path: '/profile', component: lazy(() => import('./pages/ProfilePage')) },
       { path: '/change-password', component: lazy(() => import('./pages/ChangePasswordPage')) },
       { path: '*404', component: lazy(() => import('./pages/NotFoundPage')) },

@@ -923,3 +923,37 @@ export function tlsStatus(): Promise<TlsStatus> {
 export function uploadTls(input: TlsUploadInput): Promise<TlsStatus> {
   return call(client.api.v1.admin.tls.$post({ json: input }))
 }
+
+// ---- LDAP / Active Directory sign-in (admin) ---------------------------------------------
+
+export type LdapSettingsView = import('../../../schema/contracts/ldap').LdapSettingsView
+export type LdapSettings = LdapSettingsView['settings']
+export type LdapSettingsPatch = import('../../../schema/contracts/ldap').LdapSettingsInput
+export type LdapTestInput = import('../../../schema/contracts/ldap').LdapTestInput
+export type LdapTestResult = import('../../../schema/contracts/ldap').LdapTestResult
+
+export function ldapSettings(): Promise<LdapSettingsView> {
+  return call(client.api.v1.ldap.settings.$get())
+}
+
+export function patchLdapSettings(patch: LdapSettingsPatch): Promise<LdapSettingsView> {
+  return call(client.api.v1.ldap.settings.$patch({ json: patch }))
+}
+
+/** Tests the saved settings with any unsaved form values over them; each step's outcome. */
+export function testLdap(input: LdapTestInput): Promise<LdapTestResult> {
+  return call(client.api.v1.ldap.test.$post({ json: input }))
+}
+
+// ---- General defaults (admin, Settings screen) ------------------------------------------
+
+export type DefaultSettings = import('../../../schema/contracts/settings').DefaultSettings
+export type DefaultSettingsPatch = import('../../../schema/contracts/settings').DefaultSettingsInput
+
+export function defaultSettings(): Promise<{ settings: DefaultSettings }> {
+  return call(client.api.v1.settings.defaults.$get())
+}
+
+export function patchDefaultSettings(patch: DefaultSettingsPatch): Promise<{ settings: DefaultSettings }> {
+  return call(client.api.v1.settings.defaults.$patch({ json: patch }))
+}

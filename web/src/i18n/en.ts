@@ -1,3 +1,4 @@
+import { enSettings } from './en-settings'
 import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
@@ -37,6 +38,7 @@ export const en = {
     stats: 'Live Stats',
     champs: 'Champs Analysis',
     reports: 'Intelligence Reports',
+    settings: 'Settings',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -913,6 +915,7 @@ export const en = {
   ...enTaxii,
   misp: enMisp,
   tls: enTls,
+  settings: enSettings,
   ...enAnalytics,
 }
 

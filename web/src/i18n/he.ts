@@ -1,3 +1,4 @@
+import { heSettings } from './he-settings'
 import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
@@ -35,6 +36,7 @@ export const he: Dict = {
     stats: 'סטטיסטיקה חיה',
     champs: 'ניתוח אלופים',
     reports: 'דוחות מודיעין',
+    settings: 'הגדרות',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -908,5 +910,6 @@ export const he: Dict = {
   ...heTaxii,
   misp: heMisp,
   tls: heTls,
+  settings: heSettings,
   ...heAnalytics,
 }

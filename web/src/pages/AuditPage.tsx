@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { AUDIT_ACTION_NAMES, auditSeverity, severityBand } from '../../../functions/domain/audit-actions'
 import type { AuditFilters, AuditRecord } from '../api/client'
@@ -7,7 +8,6 @@ import { IconAudit, IconDownload, IconEye, IconSearch } from '../components/Icon
 import { Loading } from '../components/Loading'
 import { AdminOnly, PageHeader } from '../components/PageHeader'
 import { Select } from '../components/Select'
-import { SyslogSettingsCard } from '../components/SyslogSettings'
 import { RowButton, RowPanel, TableHead } from '../components/TableParts'
 import { auditExportUrl, auditPreview, listAudit } from '../data/admin'
 import { user } from '../data/session'
@@ -29,7 +29,11 @@ export default function AuditPage() {
       <PageHeader icon={IconAudit} title={t('audit.title')} subtitle={t('audit.subtitle')} />
       <AdminOnly when={isAdmin(user())} message={t('audit.adminOnly')}>
         <AuditLog />
-        <SyslogSettingsCard />
+        {/* Syslog delivery and retention moved to the Settings screen (/admin/settings#audit). */}
+        <p class="muted small" data-testid="audit-settings-link">
+          {t('settings.auditMoved')}{' '}
+          <A href="/admin/settings#audit">{t('settings.auditMovedLink')}</A>
+        </p>
       </AdminOnly>
     </div>
   )

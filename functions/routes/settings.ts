@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { DefaultSettingsInput, type DefaultSettings } from '../../schema/contracts/settings'
+import { settings } from '../../schema/tables'
+import type { AppEnv, Db } from '../env'
+import { auditAction } from '../lib/audit'
+import { requireAuth, requireRole } from '../lib/auth'
+import { zv } from '../lib/validate'
+import { getSetting, type SettingKey } from '../repos/settings'
+
+// General defaults of the Settings screen (admin). Each field is one row of `settings`.
+
+const KEYS = {
+  defaultTtl: 'iocs.defaultTtl',
+  defaultConfidence: 'iocs.defaultConfidence',
+  defaultSeverity: 'iocs.defaultSeverity',
+  timezone: 'general.timezone',
+} as const satisfies Record<keyof DefaultSettings, SettingKey>
+
+async function view(db: Db): Promise<{ settings: DefaultSettings }> {
+  return {
+    settings: {
+      defaultTtl: (await getSetting(db, KEYS.defaultTtl)) as DefaultSettings['defaultTtl'],
+      defaultConfidence: await getSetting(db, KEYS.defaultConfidence),
+      defaultSeverity: (await getSetting(db, KEYS.defaultSeverity)) as DefaultSettings['defaultSeverity'],
+      timezone: await getSetting(db, KEYS.timezone),
+    },
+  }
+}
+
+export const settingsRoutes = new Hono<AppEnv>()
+  .use('/*', requireAuth, requireRole('admin'))
+  .get('/defaults', async (c) => c.json(await view(c.var.db)))
+  .patch('/defaults', zv('json', DefaultSettingsInput), async (c) => {
+    const db = c.var.db
+    const input = c.req.valid('json')
+    const before = (await view(db)).settings
+    const at = new Date().toISOString()
+    const changed = (Object.keys(input) as (keyof DefaultSettings)[]).filter((k) => input[k] !== before[k])
+    if (changed.length) {
+      const writes = changed.map((k) =>
+        db
+          .insert(settings)
+          .values({ key: KEYS[k], value: input[k], updatedAt: at, updatedBy: c.var.user.username })
+          .onConflictDoUpdate({ target: settings.key, set: { value: input[k], updatedAt: at, updatedBy: c.var.user.username } }),
+      )
+      await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]])
+      const details: Record<string, unknown> = { fields: changed }
+      for (const k of changed) details[k] = { from: before[k], to: input[k] }
+      await auditAction(c, 'settings.change', 'defaults', details)
+    }
+    return c.json(await view(db))
+  })

@@ -1,0 +1,143 @@
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SHOTS, startSignedIn, type SignedIn } from '../helpers/browser'
+import { BASE_DN, BIND_DN, BIND_PASSWORD, GROUPS, PEOPLE, startSlapd, type Slapd } from '../helpers/slapd'
+
+// The admin Settings screen: an admin configures LDAP against a real slapd in the UI, tests the
+// connection, and a directory user then signs in through the login page. English and Hebrew,
+// light and dark.
+
+let env: SignedIn
+let slapd: Slapd
+let page: Page
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+
+beforeAll(async () => {
+  await Promise.all([startSignedIn('settings').then((e) => (env = e)), startSlapd().then((s) => (slapd = s))])
+  page = env.page
+})
+
+afterAll(async () => {
+  await env?.close()
+  await slapd?.stop()
+})
+
+describe('Settings screen', () => {
+  it('is in the admin navigation and opens on the sign-in tab in local mode', async () => {
+    await page.goto(env.server.base + '/')
+    await page.click('nav a[href="/admin/settings"]')
+    await page.waitForSelector('[data-testid=ldap-settings] [data-testid=ldap-mode]')
+    expect(await page.locator('[data-testid=settings-tab-auth]').getAttribute('aria-selected')).toBe('true')
+    expect(await page.locator('[data-testid=ldap-mode-local]').isChecked()).toBe(true)
+  })
+
+  it('names bad values next to their fields', async () => {
+    await page.click('[data-testid=ldap-mode-both]')
+    await page.fill('[data-testid=ldap-url]', 'http://dc1.corp.example')
+    await page.fill('[data-testid=ldap-search-filter]', '(uid=alice)')
+    await page.click('[data-testid=ldap-save]')
+    await expect.poll(() => page.locator('#ldap-url-error').textContent()).toBe('Enter an ldap:// or ldaps:// address (host and optional port only).')
+    expect(await page.locator('#ldap-search-filter-error').textContent()).toBe('Enter one filter in parentheses that contains {username}.')
+  })
+
+  it('configures LDAP against slapd, tests the connection and shows each step', async () => {
+    await page.fill('[data-testid=ldap-url]', slapd.url)
+    await page.click('[data-testid=ldap-starttls]')
+    await page.fill('[data-testid=ldap-ca]', slapd.pki.caPem)
+    await page.fill('[data-testid=ldap-bind-dn]', BIND_DN)
+    await page.fill('[data-testid=ldap-bind-password]', BIND_PASSWORD)
+    await page.fill('[data-testid=ldap-search-base]', `ou=people,${BASE_DN}`)
+    await page.fill('[data-testid=ldap-search-filter]', '(&(objectClass=inetOrgPerson)(uid={username}))')
+    // Without a group mapping the server refuses, and says so under the groups.
+    await page.click('[data-testid=ldap-save]')
+    await expect.poll(() => page.locator('[data-testid=ldap-groups-error]').textContent()).toMatch(/at least one group/)
+    for (const [dn, role] of [
+      [GROUPS.admins, 'admin'],
+      [GROUPS.analysts, 'analyst'],
+      [GROUPS.viewers, 'viewer'],
+    ]) {
+      await page.click('[data-testid=ldap-add-group]')
+      await page.locator('[data-testid=ldap-group-dn]').last().fill(dn)
+      await page.locator('[data-testid=ldap-group-role]').last().selectOption(role)
+    }
+    await page.fill('[data-testid=ldap-test-user]', 'bob')
+    await page.click('[data-testid=ldap-test-run]')
+    await page.waitForSelector('[data-testid=ldap-test-result]')
+    expect(await page.locator('[data-testid=ldap-test-result]').getAttribute('data-ok')).toBe('true')
+    const steps = await page.locator('[data-testid=ldap-step]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-ok')]))
+    expect(steps).toEqual([
+      ['connect', 'true'],
+      ['starttls', 'true'],
+      ['bind', 'true'],
+      ['search', 'true'],
+      ['groups', 'true'],
+    ])
+    expect(await page.locator('[data-testid=ldap-test-role]').textContent()).toContain('Analyst')
+    await page.click('[data-testid=ldap-save]')
+    await expect.poll(() => page.locator('[data-testid=ldap-settings] [data-testid=saved]').textContent()).toBe('Sign-in settings saved.')
+    // Write-only: the field empties, nothing of the password is in the page.
+    expect(await page.locator('[data-testid=ldap-bind-password]').inputValue()).toBe('')
+    expect(await page.content()).not.toContain(BIND_PASSWORD)
+    await shot('settings-ldap-en')
+  })
+
+  it('reports a failed step in Hebrew, dark', async () => {
+    await page.click('[data-testid=lang-toggle]')
+    await page.click('[data-testid=theme-toggle]')
+    await expect.poll(() => page.getAttribute('html', 'dir')).toBe('rtl')
+    await page.fill('[data-testid=ldap-bind-password]', 'Wrong-bind-pass-000')
+    await page.click('[data-testid=ldap-test-run]')
+    await expect.poll(() => page.locator('[data-testid=ldap-test-result]').getAttribute('data-ok')).toBe('false')
+    expect(await page.locator('[data-testid=ldap-step][data-step=bind]').getAttribute('data-ok')).toBe('false')
+    expect(await page.locator('[data-testid=ldap-test-result] .alert').textContent()).toBe('הבדיקה נעצרה בשלב שנכשל.')
+    await page.fill('[data-testid=ldap-search-filter]', '(uid=x)')
+    await page.click('[data-testid=ldap-save]')
+    await expect.poll(() => page.locator('#ldap-search-filter-error').textContent()).toBe('הזינו מסנן אחד בסוגריים שמכיל את {username}.')
+    await shot('settings-ldap-he-dark')
+    // Leave the saved settings as they were.
+    await page.goto(env.server.base + '/admin/settings#auth')
+    await page.waitForSelector('[data-testid=ldap-mode]')
+  })
+
+  it('shows the other tabs in Hebrew dark and English light', async () => {
+    await page.click('[data-testid=settings-tab-defaults]')
+    await page.waitForSelector('[data-testid=default-settings] [data-testid=defaults-timezone]')
+    await page.fill('[data-testid=defaults-timezone]', 'Mars/Olympus')
+    await page.click('[data-testid=defaults-save]')
+    await expect.poll(() => page.locator('#defaults-timezone-error').textContent()).toBe('הזינו אזור זמן IANA כמו UTC או Asia/Jerusalem.')
+    await page.fill('[data-testid=defaults-timezone]', 'Asia/Jerusalem')
+    await page.click('[data-testid=defaults-save]')
+    await expect.poll(() => page.locator('[data-testid=default-settings] [data-testid=saved]').isVisible()).toBe(true)
+    await shot('settings-defaults-he-dark')
+    await page.click('[data-testid=settings-tab-audit]')
+    await page.waitForSelector('[data-testid=syslog-port]')
+    await shot('settings-audit-he-dark')
+    await page.click('[data-testid=lang-toggle]')
+    await page.click('[data-testid=theme-toggle]')
+    await expect.poll(() => page.getAttribute('html', 'dir')).toBe('ltr')
+    await page.click('[data-testid=settings-tab-misp]')
+    await page.waitForSelector('[data-testid=misp-settings]')
+    await page.click('[data-testid=settings-tab-champs]')
+    await page.waitForSelector('[data-testid=settings-panel-champs] form')
+    await shot('settings-champs-en')
+    expect(await env.api.get('/api/v1/settings/defaults').then((r) => r.json.settings.timezone)).toBe('Asia/Jerusalem')
+  })
+
+  it('lets a directory user sign in on the login page with the role of their group', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1360, height: 900 } })
+    const other = await context.newPage()
+    await other.goto(env.server.base + '/login')
+    await other.fill('#username', 'carol')
+    await other.fill('#password', PEOPLE.carol.password)
+    await other.click('button[type=submit]')
+    await other.waitForURL((u) => u.pathname === '/')
+    // A viewer: no Settings entry in the navigation.
+    await other.waitForSelector('nav a[href="/search"]')
+    expect(await other.locator('nav a[href="/admin/settings"]').count()).toBe(0)
+    const me = await other.evaluate(async () => ((await (await fetch('/api/v1/auth/me')).json()) as { user: unknown }).user)
+    expect(me).toMatchObject({ username: 'carol', role: 'viewer', source: 'ldap' })
+    await context.close()
+  })
+})
