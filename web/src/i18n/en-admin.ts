@@ -265,6 +265,7 @@ export const enAdmin = {
       misp_pull: 'MISP pull',
       misp_reconcile: 'MISP removals applied',
       misp_test: 'MISP connection test',
+      ldap_test: 'LDAP connection test',
     },
     syslog: {
       title: 'Audit delivery and syslog',

@@ -265,6 +265,7 @@ export const heAdmin: typeof enAdmin = {
       misp_pull: 'משיכה מ-MISP',
       misp_reconcile: 'הסרות מ-MISP הוחלו',
       misp_test: 'בדיקת חיבור ל-MISP',
+      ldap_test: 'בדיקת חיבור ל-LDAP',
     },
     syslog: {
       title: 'העברת יומן הביקורת ו־syslog',
