@@ -61,7 +61,7 @@ const TAXII_OPERATIONS: Operation[] = [
 /** Every API route. A test compares this list with the routes the app really has. */
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/health', summary: 'Liveness, database and disk check, version, last job runs (no auth)', auth: false, response: authC.Health, errors: [503] },
-  { method: 'post', path: '/api/v1/auth/login', summary: 'Sign in; sets the moat_session (HttpOnly) and moat_csrf cookies', auth: false, body: authC.LoginInput, response: authC.LoginResult, errors: [400, 401, 415, 429] },
+  { method: 'post', path: '/api/v1/auth/login', summary: 'Sign in; sets the moat_session (HttpOnly) and moat_csrf cookies. Local accounts by password; other names through the directory when LDAP is on (403 ldap_no_role: in no mapped group; 503 ldap_unavailable: the directory cannot be reached)', auth: false, body: authC.LoginInput, response: authC.LoginResult, errors: [400, 401, 403, 415, 429, 503] },
   { method: 'post', path: '/api/v1/auth/logout', summary: 'Sign out everywhere (ends every session of the user)', auth: true, status: 204, errors: [401, 403] },
   { method: 'get', path: '/api/v1/auth/me', summary: 'The signed-in user and the CSRF token of this session', auth: true, response: authC.MeResult, errors: [401] },
   { method: 'patch', path: '/api/v1/auth/me', summary: 'Update own profile (display name, email, role description, language, theme)', auth: true, body: authC.ProfileInput, response: z.object({ user: authC.Me }), errors: [400, 401, 403, 415] },
