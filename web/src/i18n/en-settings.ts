@@ -7,6 +7,7 @@ export const enSettings = {
   tabsLabel: 'Settings sections',
   tabs: {
     auth: 'Sign-in & LDAP',
+    tls: 'HTTPS certificate',
     misp: 'MISP',
     audit: 'Audit & syslog',
     defaults: 'Defaults',

@@ -7,6 +7,7 @@ export const heSettings: typeof enSettings = {
   tabsLabel: 'אזורי ההגדרות',
   tabs: {
     auth: 'התחברות ו-LDAP',
+    tls: 'תעודת HTTPS',
     misp: 'MISP',
     audit: 'ביקורת ו-Syslog',
     defaults: 'ברירות מחדל',

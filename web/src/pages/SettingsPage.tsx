@@ -9,6 +9,7 @@ import { Loading } from '../components/Loading'
 import { MispSettingsForm } from '../components/MispSettingsForm'
 import { AdminOnly, PageHeader } from '../components/PageHeader'
 import { SyslogSettingsCard } from '../components/SyslogSettings'
+import { TlsSettingsCard } from '../components/TlsSettings'
 import { WarninglistsCard } from '../components/WarninglistsCard'
 import { YaraSettingsCard } from '../components/YaraSettings'
 import { champsConfig } from '../data/analytics'
@@ -25,10 +26,8 @@ import '../styles/settings.css'
 // One admin screen for every setting, a tab per area (/admin/settings#ldap ...). Each tab mounts
 // the card that already edits that area; nothing here duplicates a form.
 //
-// TLS SLOT: the TLS certificate card (web/src/components/TlsSettings.tsx, built on another
-// branch) gets its own tab: add `'tls'` to TABS, `tls: 'TLS certificate'` under settings.tabs in
-// en-settings.ts / he-settings.ts, and `<Match when={tab() === 'tls'}><TlsSettingsCard /></Match>` below.
-const TABS = ['auth', 'misp', 'audit', 'defaults', 'champs'] as const
+// TLS: the certificate card (TlsSettingsCard, also on /admin/tls) is the `tls` tab.
+const TABS = ['auth', 'tls', 'misp', 'audit', 'defaults', 'champs'] as const
 type Tab = (typeof TABS)[number]
 
 export default function SettingsPage() {
@@ -86,6 +85,9 @@ function SettingsTabs() {
         <Switch>
           <Match when={tab() === 'auth'}>
             <LdapSettingsCard />
+          </Match>
+          <Match when={tab() === 'tls'}>
+            <TlsSettingsCard />
           </Match>
           <Match when={tab() === 'misp'}>
             <MispTab />
