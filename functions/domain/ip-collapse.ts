@@ -49,7 +49,7 @@ export function parseNet(value: string): (Net & { prefix: number }) | null {
     version = 4
     bytes = ipaddr.IPv4.parse(address).toByteArray()
   }
-  const bits = BITS[version]
+  const bits: number = BITS[version]
   let prefix = bits
   if (slash >= 0) {
     const p = text.slice(slash + 1)

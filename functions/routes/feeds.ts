@@ -37,11 +37,11 @@ interface Options {
   ipv6: boolean
 }
 
-function text(status: number, body: string, headers: Record<string, string> = {}) {
+export function text(status: number, body: string, headers: Record<string, string> = {}) {
   return new Response(body, { status, headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers } })
 }
 
-function parseCount(raw: string | undefined, name: string): number | undefined | string {
+export function parseCount(raw: string | undefined, name: string): number | undefined | string {
   if (raw === undefined || raw === '') return undefined
   if (!/^\d{1,9}$/.test(raw)) return `${name} must be a whole number of lines`
   return Number(raw)
@@ -141,7 +141,7 @@ function clientAcceptEncoding(c: Context<AppEnv>): string {
   return cf?.clientAcceptEncoding ?? c.req.header('accept-encoding') ?? ''
 }
 
-async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
+export async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
   const headers: Record<string, string> = {
     'Content-Type': TEXT,
     ETag: entry.etag,
@@ -164,7 +164,7 @@ async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
   return new Response(body, { status: 200, headers, encodeBody: 'manual' } as ResponseInit)
 }
 
-function unavailable(err: unknown, path: string) {
+export function unavailable(err: unknown, path: string) {
   logEvent('error', 'feed build failed', { feed: path, error: String(err) })
   return text(503, '# moat: feed temporarily unavailable; retry later\n', { 'Retry-After': '30' })
 }
