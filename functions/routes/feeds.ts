@@ -147,6 +147,10 @@ export async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Resp
     ETag: entry.etag,
     'Last-Modified': entry.lastModified,
     'Cache-Control': 'no-cache',
+    // For an nginx proxy_cache in front (README "Beyond one box"): store the body but treat it as
+    // expired since 1970, so every request is revalidated here with If-None-Match (a 304 costs
+    // nothing) and a write is never answered from a stale copy. nginx hides the header from clients.
+    'X-Accel-Expires': '@1',
     Vary: 'Accept-Encoding',
     ...entry.headers,
   }
