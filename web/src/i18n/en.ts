@@ -1,3 +1,4 @@
+import { enCustomFeeds } from './en-custom-feeds'
 import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
@@ -29,6 +30,7 @@ export const en = {
     profile: 'Profile',
     feeds: 'Feeds',
     feedConsumers: 'Feed consumers',
+    customFeeds: 'Custom feeds',
     users: 'Users',
     audit: 'Audit log',
     yara: 'YARA Manager',
@@ -911,6 +913,7 @@ export const en = {
   // Users, API tokens, audit log (en-admin.ts).
   ...enAdmin,
   ...enTaxii,
+  ...enCustomFeeds,
   misp: enMisp,
   tls: enTls,
   ...enAnalytics,

@@ -1,3 +1,4 @@
+import { heCustomFeeds } from './he-custom-feeds'
 import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
@@ -27,6 +28,7 @@ export const he: Dict = {
     profile: 'פרופיל',
     feeds: 'פידים',
     feedConsumers: 'צרכני פידים',
+    customFeeds: 'פידים מותאמים',
     users: 'משתמשים',
     audit: 'יומן ביקורת',
     yara: 'מנהל YARA',
@@ -906,6 +908,7 @@ export const he: Dict = {
   },
   ...heAdmin,
   ...heTaxii,
+  ...heCustomFeeds,
   misp: heMisp,
   tls: heTls,
   ...heAnalytics,
