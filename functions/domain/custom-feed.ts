@@ -106,9 +106,13 @@ function cpCollapsed(rows: CustomRow[], description: string, cpIpv6: boolean): F
   const base = cpCsv(others, description, { ipv6: cpIpv6 })
   const dropped = { ...base.dropped }
   const merged = mergeNets(ips.map((x) => x.net))
+  // Both in (version, start) order: each merged range takes the next run of IOCs (linear, not n²).
+  ips.sort((a, b) => a.net.version - b.net.version || (a.net.start < b.net.start ? -1 : a.net.start > b.net.start ? 1 : 0))
   const lines: string[] = []
+  let at = 0
   for (const net of merged) {
-    const members = ips.filter((x) => x.net.version === net.version && x.net.start >= net.start && x.net.end <= net.end).map((x) => x.row)
+    const members: CustomRow[] = []
+    while (at < ips.length && ips[at].net.version === net.version && ips[at].net.start <= net.end) members.push(ips[at++].row)
     if (net.version === 6 && !cpIpv6) {
       drop(dropped, 'ipv6', members.length)
       continue

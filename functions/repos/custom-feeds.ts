@@ -63,38 +63,64 @@ export const CUSTOM_SELECT = `SELECT iocs.id, iocs.type, iocs.value, iocs.confid
   campaigns.name, iocs.source, users.username, iocs.created_at, iocs.updated_at, iocs.expires_at, iocs.incarnation
   FROM iocs LEFT JOIN campaigns ON campaigns.id = iocs.campaign_id LEFT JOIN users ON users.id = iocs.created_by`
 
+/**
+ * What a format reads: list formats only type and value (a million rows stay small in the
+ * isolate), Check Point IoC rows their seven columns, CSV, JSON and STIX everything.
+ */
+export type ColumnSet = 'list' | 'cp' | 'full'
+
+const SELECTS: Record<ColumnSet, string> = {
+  list: 'SELECT iocs.type, iocs.value FROM iocs',
+  cp: 'SELECT iocs.id, iocs.type, iocs.value, iocs.confidence, iocs.severity, iocs.comment, iocs.ticket FROM iocs',
+  full: CUSTOM_SELECT,
+}
+
 type Raw = [number, string, string, number, string, string, string, string, string | null, string, string | null, string, string, string | null, number]
+
+function toRow(set: ColumnSet, r: unknown[]): CustomRow {
+  if (set === 'list') {
+    const [type, value] = r as [string, string]
+    return { id: 0, type, value, confidence: 0, severity: '', comment: '', ticket: '', tags: [], campaign: null, source: '', analyst: null, createdAt: '', updatedAt: '', expiresAt: null, incarnation: 1 }
+  }
+  if (set === 'cp') {
+    const [id, type, value, confidence, severity, comment, ticket] = r as [number, string, string, number, string, string, string]
+    return { id, type, value, confidence, severity, comment, ticket, tags: [], campaign: null, source: '', analyst: null, createdAt: '', updatedAt: '', expiresAt: null, incarnation: 1 }
+  }
+  const [id, type, value, confidence, severity, comment, ticket, tags, campaign, source, analyst, createdAt, updatedAt, expiresAt, incarnation] = r as Raw
+  return { id, type, value, confidence, severity, comment, ticket, tags: JSON.parse(tags) as string[], campaign, source, analyst, createdAt, updatedAt, expiresAt, incarnation }
+}
 
 /**
  * The feed's current members in value order, and when that membership next changes by time
  * alone: a member expires, a member gets older than `createdWithinDays`, or an IOC comes within
  * `expiringWithinDays` of its expiry. The cached body is valid until then (or the next write).
  */
-export async function selectCustomRows(d1: D1Database, f: CustomFeedFilters, nowIso: string): Promise<{ rows: CustomRow[]; validUntil: string | null }> {
+export async function selectCustomRows(d1: D1Database, f: CustomFeedFilters, nowIso: string, set: ColumnSet = 'full'): Promise<{ rows: CustomRow[]; validUntil: string | null }> {
   const where = customWhere(f, nowIso)
-  const raw = await d1
-    .prepare(`${CUSTOM_SELECT} WHERE ${where.sql} ORDER BY iocs.value, iocs.id`)
+  // Array rows (no per-row objects from D1); a write between the two reads bumps the generation,
+  // so the next poll rebuilds anyway.
+  const raw = await d1.prepare(`${SELECTS[set]} WHERE ${where.sql} ORDER BY iocs.value, iocs.id`).bind(...where.binds).raw<unknown[]>()
+  const stats = await d1
+    .prepare(`SELECT min(iocs.expires_at) AS next, min(iocs.created_at) AS oldest FROM iocs WHERE ${where.sql}`)
     .bind(...where.binds)
-    .raw<Raw>()
+    .first<{ next: string | null; oldest: string | null }>()
   let validUntil: string | null = null
   const earliest = (iso: string | null) => {
     if (iso && (validUntil === null || iso < validUntil)) validUntil = iso
   }
-  let oldest: string | null = null
-  const rows = raw.map(([id, type, value, confidence, severity, comment, ticket, tags, campaign, source, analyst, createdAt, updatedAt, expiresAt, incarnation]) => {
-    earliest(expiresAt)
-    if (oldest === null || createdAt < oldest) oldest = createdAt
-    return { id, type, value, confidence, severity, comment, ticket, tags: JSON.parse(tags) as string[], campaign, source, analyst, createdAt, updatedAt, expiresAt, incarnation }
-  })
-  if (f.createdWithinDays !== null && oldest !== null) earliest(new Date(Date.parse(oldest) + f.createdWithinDays * DAY_MS).toISOString())
+  const rows = raw.map((r) => toRow(set, r))
+  const { next = null, oldest = null } = stats ?? {}
+  earliest(next)
+  // Still a member at exactly N days; gone a millisecond later.
+  if (f.createdWithinDays !== null && oldest) earliest(new Date(Date.parse(oldest) + f.createdWithinDays * DAY_MS + 1).toISOString())
   if (f.expiringWithinDays !== null) {
     const rest = customWhere(f, nowIso, true)
     const horizon = new Date(Date.parse(nowIso) + f.expiringWithinDays * DAY_MS).toISOString()
-    const next = await d1
+    const entering = await d1
       .prepare(`SELECT min(iocs.expires_at) AS next FROM iocs WHERE ${rest.sql} AND iocs.expires_at > ?`)
       .bind(...rest.binds, horizon)
       .first<{ next: string | null }>()
-    if (next?.next) earliest(new Date(Date.parse(next.next) - f.expiringWithinDays * DAY_MS).toISOString())
+    if (entering?.next) earliest(new Date(Date.parse(entering.next) - f.expiringWithinDays * DAY_MS).toISOString())
   }
   return { rows, validUntil }
 }

@@ -44,7 +44,8 @@ async function stixIdentity(d1: D1Database) {
 
 /** Selects the current members and renders them: the one code path of serving and preview. */
 async function build(d1: D1Database, def: Definition, ctx: FeedContext, nowIso: string, page: { n?: number; s?: number }) {
-  const { rows, validUntil } = await selectCustomRows(d1, def.filters, nowIso)
+  const set = def.format === 'csv' || def.format === 'json' || def.format === 'stix' ? 'full' : def.format === 'cp' ? 'cp' : 'list'
+  const { rows, validUntil } = await selectCustomRows(d1, def.filters, nowIso, set)
   const spec: CustomFeedSpec = { slug: def.slug, name: def.name, format: def.format, columns: def.columns, policy: def.policy }
   const rendered = await renderCustomFeed(rows, spec, {
     nowIso,

@@ -217,6 +217,16 @@ describe('policy', () => {
     expect(cp.dropped).toEqual({ too_wide: 2, ipv6: 2 })
   })
 
+  it('built-in IP feeds collapse on request (?tr=2 CIDRs, ?tr=1 ranges), without the custom guards', async () => {
+    // 45.8.0.0/15 covers 45.9.148.0-3; 2a0e::/32 does not reach 2a0e:1c80:: (second group 0 only).
+    expect((await feed('/feed/pa/ip?tr=2')).text).toBe('45.8.0.0/15\n2a0e::/32\n2a0e:1c80::/127\n')
+    expect((await feed('/feed/cp/network/ip?tr=1')).text).toBe('45.8.0.0/15\n2a0e::/32\n2a0e:1c80::/127\n')
+    expect((await feed('/feed/pa/ip')).text.split('\n').length).toBe(8)
+    expect((await feed('/feed/ip?tr=1')).status).toBe(400)
+    expect((await feed('/feed/domain?tr=2')).status).toBe(400)
+    expect((await feed('/feed/pa/ip?tr=3')).status).toBe(400)
+  })
+
   it('caps at the maximum with a warning, slices with n and s, and writes a header comment', async () => {
     const f = await create('capped', { types: ['domain'] }, { policy: { maxEntries: 3, headerComment: true } })
     const r = await feed(f.url)
