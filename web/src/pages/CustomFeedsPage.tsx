@@ -171,6 +171,9 @@ function collapseOptions(format: CustomFormat): Draft['collapse'][] {
   return out
 }
 
+/** Draft keys that show their own error under the input. */
+const SHOWN_FIELDS = new Set(['name', 'slug', 'description', 'format', 'columns', 'types', 'tagsAny', 'tagsAll', 'tagsNone', 'campaigns', 'sources', 'analysts', 'minConfidence', 'createdWithinDays', 'expiringWithinDays', 'collapse', 'maxEntries', 'maxPrefixV4', 'maxPrefixV6'])
+
 interface Errors {
   form?: string
   fields: Record<string, string>
@@ -191,7 +194,11 @@ function errorsOf(err: unknown): Errors {
     const message = issue.field === 'slug' && issue.code === 'duplicate' ? t('customFeeds.slugTaken') : fieldMessage(issue)
     fields[keyOf(issue.field)] ??= message
   }
-  const form = issues.map((i) => t('validation.withField', { field: fieldLabel(i.field), message: fieldMessage(i) })).join(' ')
+  // Issues shown next to their field need no repeat in the banner; any other is named there.
+  const stray = issues.filter((i) => !SHOWN_FIELDS.has(keyOf(i.field)))
+  const form = stray.length
+    ? stray.map((i) => t('validation.withField', { field: fieldLabel(i.field), message: fieldMessage(i) })).join(' ')
+    : t('errors.validation_failed')
   return { form, fields }
 }
 
