@@ -928,6 +928,8 @@ export function tlsStatus(): Promise<TlsStatus> {
 /** 200 with the new status; a 422 ApiFailure names the field (certificate, privateKey, chain, serverName). */
 export function uploadTls(input: TlsUploadInput): Promise<TlsStatus> {
   return call(client.api.v1.admin.tls.$post({ json: input }))
+}
+
 // ---- Custom feeds (admin) ------------------------------------------------------------------
 
 export type CustomFeed = z.infer<typeof CustomFeedSchema>
