@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark prints its figures. Nothing here is asserted.
+import { benchCustomFeeds } from './custom-feeds'
 import { benchFeeds } from './feeds'
 import { benchImport } from './import'
 import { benchIocs } from './iocs'
@@ -7,7 +8,7 @@ import { benchPassword } from './password'
 import { benchStats } from './stats'
 import { benchTaxii } from './taxii'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats, load: benchLoad }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats, load: benchLoad, 'custom-feeds': benchCustomFeeds }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue

@@ -18,6 +18,7 @@ import { champsRoutes } from './routes/champs'
 import { campaignRoutes } from './routes/campaigns'
 import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
 import { feedRoutes } from './routes/feeds'
+import { customFeedAdminRoutes, customFeedRoutes } from './routes/custom-feeds'
 import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
@@ -60,6 +61,7 @@ const api = new Hono<AppEnv>()
   .route('/warninglists', warninglistRoutes)
   .route('/feed-consumers', feedConsumerRoutes)
   .route('/feed-catalogue', feedCatalogueRoutes)
+  .route('/custom-feeds', customFeedAdminRoutes)
   .route('/yara', yaraRoutes)
   .route('/misp', mispRoutes)
   .route('/ldap', ldapRoutes)
@@ -109,6 +111,7 @@ export const app = new Hono<AppEnv>()
   .route('/health', health)
   // Before /feed/*: the STIX bundle is served here, every other feed by feedRoutes.
   .route('/', stixFeedRoutes)
+  .route('/feed/custom', customFeedRoutes)
   .route('/feed', feedRoutes)
   .route('/', taxii2Routes)
   .route('/', taxii1Routes)

@@ -24,7 +24,7 @@ function defs(): FeedDef[] {
     add({ path: `/feed/${t}`, types: [t], format: 'plain', title: `${t} — one value per line` })
   }
   add({ path: '/feed/hash', types: HASHES, format: 'plain', title: 'md5 + sha1 + sha256 — one value per line' })
-  add({ path: '/feed/pa/ip', types: ['ip'], format: 'pa-ip', title: 'Palo Alto EDL (IP list)' })
+  add({ path: '/feed/pa/ip', types: ['ip'], format: 'pa-ip', title: 'Palo Alto EDL (IP list); ?tr=1 merges into ranges, ?tr=2 into the fewest CIDRs' })
   add({ path: '/feed/pa/domain', types: ['domain'], format: 'pa-domain', title: 'Palo Alto EDL (domain list); ?wild=1 adds *.domain' })
   add({ path: '/feed/pa/url', types: ['url'], format: 'pa-url', title: 'Palo Alto EDL (URL list): no scheme or port, host-only URLs end in /' })
   for (const t of ['email', 'hash', 'md5', 'sha1', 'sha256']) {
@@ -36,7 +36,7 @@ function defs(): FeedDef[] {
   add({ path: '/feed/cp/all', types: ALL, format: 'cp', title: 'Check Point IoC feed (sk132193): every type' })
   add({ path: '/feed/cp/hash', types: HASHES, format: 'cp', title: 'Check Point IoC feed (sk132193): hashes' })
   add({ path: '/feed/cp/email', types: ['email'], format: 'cp', title: 'Check Point IoC feed (sk132193): Mail-from' })
-  add({ path: '/feed/cp/network/ip', types: ['ip'], format: 'cp-network', title: 'Check Point Network Feed (flat list): IPs and networks' })
+  add({ path: '/feed/cp/network/ip', types: ['ip'], format: 'cp-network', title: 'Check Point Network Feed (flat list): IPs and networks; ?tr=1 ranges, ?tr=2 fewest CIDRs' })
   add({ path: '/feed/cp/network/domain', types: ['domain'], format: 'cp-network', title: 'Check Point Network Feed (flat list): domains' })
   add({ path: '/feed/esa/email', types: ['email'], format: 'esa', title: 'Cisco ESA: comma-separated addresses' })
   add({ path: '/feed/yara-list', types: [], format: 'yara-list', title: 'YARA: approved rule file names, one per line (each at /feed/yara-content/<name>)' })

@@ -125,7 +125,7 @@ function ipv4Range(cidr: string): string | null {
 }
 
 /** The COMMENT column: always quoted, one line, no formula start. */
-function cpComment(r: FeedRow): string {
+export function cpComment(r: FeedRow): string {
   const text = [r.comment.replace(/[\r\n]+/g, ' ').trim(), r.ticket].filter(Boolean).join(', ')
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text
   return `"${safe.replace(/"/g, '""')}"`

@@ -15,6 +15,7 @@ import {
   type FeedBody,
   type FeedRow,
 } from '../domain/feed-formats'
+import { collapseIps } from '../domain/ip-collapse'
 import type { AppEnv } from '../env'
 import { checkFeedAccess } from '../lib/feed-auth'
 import { getCachedFeed, gzip, streamBytes, type CachedFeed } from '../lib/feed-cache'
@@ -34,14 +35,16 @@ interface Options {
   n?: number
   s?: number
   wild: boolean
+  /** IP collapsing (`?tr=`, XSOAR's parameter): 1 = ranges, 2 = fewest CIDRs; IP feeds only. */
+  tr?: 1 | 2
   ipv6: boolean
 }
 
-function text(status: number, body: string, headers: Record<string, string> = {}) {
+export function text(status: number, body: string, headers: Record<string, string> = {}) {
   return new Response(body, { status, headers: { 'Content-Type': TEXT, 'Cache-Control': 'no-store', ...headers } })
 }
 
-function parseCount(raw: string | undefined, name: string): number | undefined | string {
+export function parseCount(raw: string | undefined, name: string): number | undefined | string {
   if (raw === undefined || raw === '') return undefined
   if (!/^\d{1,9}$/.test(raw)) return `${name} must be a whole number of lines`
   return Number(raw)
@@ -56,6 +59,7 @@ function renderBody(def: FeedDef, sel: Selected, opts: Options): { text: string;
     return { text: body, total: values.length, returned: values.length, dropped: {}, extraHeaders: values.length ? {} : { 'X-Moat-Empty': '1' } }
   }
   let built: FeedBody
+  if (opts.tr) return renderBody(def, { values: collapseIps(values, opts.tr === 1 ? 'range' : 'cidr').entries }, { ...opts, tr: undefined })
   switch (def.format) {
     case 'pa-ip':
       built = paIpList(values)
@@ -83,7 +87,7 @@ function renderBody(def: FeedDef, sel: Selected, opts: Options): { text: string;
 
 /** Formats whose line is the bare value: SQLite can assemble the whole body, slicing included. */
 const sqlAssembled = (def: FeedDef, opts: Options) =>
-  def.format === 'plain' || def.format === 'pa-ip' || def.format === 'cp-network' || (def.format === 'pa-domain' && !opts.wild)
+  !opts.tr && (def.format === 'plain' || def.format === 'pa-ip' || def.format === 'cp-network' || (def.format === 'pa-domain' && !opts.wild))
 
 async function selectAndRender(c: Context<AppEnv>, def: FeedDef, opts: Options, nowIso: string) {
   if (def.format.startsWith('yara-')) return { out: await renderYaraFeed(c.env.DB, def), nextExpiry: null }
@@ -141,12 +145,16 @@ function clientAcceptEncoding(c: Context<AppEnv>): string {
   return cf?.clientAcceptEncoding ?? c.req.header('accept-encoding') ?? ''
 }
 
-async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
+export async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
   const headers: Record<string, string> = {
     'Content-Type': TEXT,
     ETag: entry.etag,
     'Last-Modified': entry.lastModified,
     'Cache-Control': 'no-cache',
+    // For an nginx proxy_cache in front (README "Beyond one box"): store the body but treat it as
+    // expired since 1970, so every request is revalidated here with If-None-Match (a 304 costs
+    // nothing) and a write is never answered from a stale copy. nginx hides the header from clients.
+    'X-Accel-Expires': '@1',
     Vary: 'Accept-Encoding',
     ...entry.headers,
   }
@@ -164,7 +172,7 @@ async function serve(c: Context<AppEnv>, entry: CachedFeed): Promise<Response> {
   return new Response(body, { status: 200, headers, encodeBody: 'manual' } as ResponseInit)
 }
 
-function unavailable(err: unknown, path: string) {
+export function unavailable(err: unknown, path: string) {
   logEvent('error', 'feed build failed', { feed: path, error: String(err) })
   return text(503, '# moat: feed temporarily unavailable; retry later\n', { 'Retry-After': '30' })
 }
@@ -182,6 +190,13 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   const wild = c.req.query('wild')
   if (typeof n === 'string' || typeof s === 'string') return text(400, `# moat: ${typeof n === 'string' ? n : s}\n`)
   if (wild !== undefined && wild !== '0' && wild !== '1') return text(400, '# moat: wild must be 0 or 1\n')
+  const tr = c.req.query('tr')
+  // Ranges where the device takes them (PAN-OS IP EDL, Check Point Network Feed); CIDRs on any IP list.
+  const trFeeds = tr === '1' ? ['pa-ip', 'cp-network'] : ['pa-ip', 'cp-network', 'plain']
+  if (tr !== undefined && tr !== '0') {
+    if (tr !== '1' && tr !== '2') return text(400, '# moat: tr must be 0, 1 (ranges) or 2 (CIDRs)\n')
+    if (!def || def.types.join() !== 'ip' || !trFeeds.includes(def.format)) return text(400, `# moat: tr=${tr} is not available for ${path}\n`)
+  }
 
   let ctx: FeedContext
   try {
@@ -194,6 +209,7 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
     n,
     s,
     wild: wild === undefined ? ctx.paDomainWildcard : wild === '1',
+    tr: tr === '1' ? 1 : tr === '2' ? 2 : undefined,
     ipv6: ctx.cpIpv6,
     limit: def ? ctx.limits[def.aliasOf ?? def.path] : undefined,
   }
@@ -236,7 +252,7 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   }
 
   const feed = def!
-  const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${opts.limit ? `&max=${opts.limit}` : ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}`
+  const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${opts.limit ? `&max=${opts.limit}` : ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}${opts.tr ? `&tr=${opts.tr}` : ''}`
   try {
     const entry = await getCachedFeed(key, ctx.generation, nowIso, (prev) => buildEntry(c, key, feed, opts, ctx, nowIso, prev))
     const res = await serve(c, entry)

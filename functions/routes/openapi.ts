@@ -3,6 +3,7 @@ import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
+import * as customC from '../../schema/contracts/custom-feeds'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as ldapC from '../../schema/contracts/ldap'
@@ -53,6 +54,7 @@ const TAXII_OPERATIONS: Operation[] = [
   { method: 'post', path: '/taxii/discovery', summary: `TAXII 1.1 Discovery_Request -> Discovery_Response. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403] },
   { method: 'post', path: '/taxii/collections', summary: `TAXII 1.1 Collection_Information_Request -> one DATA_FEED per IOC type, moat-hash, moat-all. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403] },
   { method: 'post', path: '/taxii/poll', summary: `TAXII 1.1 Poll_Request (Exclusive_Begin_Timestamp, Inclusive_End_Timestamp, FULL|COUNT_ONLY) and Poll_Fulfillment -> STIX 1.1.1 packages. ${POLL_XML}`, auth: false, feed: true, media: 'application/xml', errors: [401, 403, 503] },
+  { method: 'get', path: '/feed/custom/{slug}', summary: 'A custom feed (admin-defined format, filters and policy); query n (entries) and s (offset) slice it like the built-in feeds; ETag/304, gzip, 503 on failure (or when empty and policy.onEmpty = unavailable)', auth: false, feed: true, errors: [400, 401, 403, 404, 503] },
   { method: 'get', path: '/feed/stix', summary: 'STIX 2.1 bundle of every active indicator (ZIoCHub URL)', auth: false, feed: true, media: 'application/stix+json;version=2.1', errors: [401, 403, 503] },
   { method: 'get', path: '/feed/stix/{type}', summary: 'STIX 2.1 bundle of one IOC type (ip, domain, url, email, md5, sha1, sha256, hash)', auth: false, feed: true, media: 'application/stix+json;version=2.1', errors: [401, 403, 404, 503] },
   { method: 'get', path: '/api/v1/export/stix', summary: 'STIX 2.1 bundle of the active indicators (streamed); query: type', auth: true, media: 'application/stix+json;version=2.1', errors: [400, 401] },
@@ -127,6 +129,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: '/api/v1/feed-consumers/{id}', summary: 'Edit a consumer (admin): name, description, allowedFeeds, allowedSources, active', auth: true, body: feedC.ConsumerPatch, errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/v1/feed-consumers/{id}/rotate', summary: 'New token (admin); the previous one stays valid for feeds.tokenGraceHours', auth: true, response: feedC.ConsumerWithToken, errors: [401, 403, 404] },
   { method: 'delete', path: '/api/v1/feed-consumers/{id}', summary: 'Delete a consumer (admin)', auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/custom-feeds', summary: 'Custom feeds (admin) with their URL and last published size', auth: true, response: customC.CustomFeedList, errors: [401, 403] },
+  { method: 'post', path: '/api/v1/custom-feeds', summary: 'Create a custom feed (admin) at /feed/custom/<slug>: format (plain, pa-ip, pa-domain, pa-url, cp, cp-network, esa, csv, json, stix), CSV columns, filters (types, tags any/all/none, campaigns, minConfidence, sources analyst/import/misp, analysts, createdWithinDays, expiringWithinDays) and policy (collapse none/cidr/range, maxPrefixV4/V6, refuseTld, maxEntries, headerComment, wildcard, onEmpty)', auth: true, body: customC.CustomFeedInput, status: 201, errors: [400, 401, 403, 409] },
+  { method: 'post', path: '/api/v1/custom-feeds/preview', summary: 'Render an unsaved feed definition (admin): the first `lines` lines, entry count, total before the maximum, body size in bytes, dropped counts and warnings', auth: true, body: customC.CustomFeedPreviewInput, response: customC.CustomFeedPreview, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/custom-feeds/{id}', summary: 'One custom feed (admin)', auth: true, errors: [401, 403, 404] },
+  { method: 'patch', path: '/api/v1/custom-feeds/{id}', summary: 'Replace a custom feed definition (admin; send the whole definition); its version is bumped, so the next poll serves the new shape', auth: true, body: customC.CustomFeedInput, errors: [400, 401, 403, 404, 409] },
+  { method: 'delete', path: '/api/v1/custom-feeds/{id}', summary: 'Delete a custom feed (admin); its URL answers 404', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/feed-catalogue', summary: 'Every feed URL with its format and last published size, plus feed settings', auth: true, response: feedC.Catalogue, errors: [401] },
   { method: 'patch', path: '/api/v1/feed-catalogue/settings', summary: 'Feed settings (admin): access public|token, PAN-OS domain wildcard, Check Point IPv6, shrink alert share, token grace hours', auth: true, body: feedC.FeedSettings, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/yara', summary: 'YARA rule files, newest first, with counts per status; query: q (file, rule names, ticket, comment, tags), status, tag, campaign, user, limit, cursor', auth: true, query: yaraC.YaraQuery, response: yaraC.YaraPage, errors: [400, 401] },

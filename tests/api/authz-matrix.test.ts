@@ -16,7 +16,7 @@ type Access = 'public' | 'feed' | 'viewer' | 'analyst' | 'admin'
 const ACCESS: Record<Access, string[]> = {
   public: ['GET /health', 'POST /api/v1/auth/login'],
   feed: [
-    'GET /feed/*', 'GET /feed/stix', 'GET /feed/stix/:type', 'GET /taxii2', 'GET /taxii2/:root', 'GET /taxii2/:root/collections',
+    'GET /feed/*', 'GET /feed/custom/:slug', 'GET /feed/stix', 'GET /feed/stix/:type', 'GET /taxii2', 'GET /taxii2/:root', 'GET /taxii2/:root/collections',
     'GET /taxii2/:root/collections/:collection', 'GET /taxii2/:root/collections/:collection/manifest',
     'GET /taxii2/:root/collections/:collection/objects', 'GET /taxii2/:root/collections/:collection/objects/:object',
     'GET /taxii2/:root/collections/:collection/objects/:object/versions', 'GET /taxii2/:root/status/:status',
@@ -46,7 +46,8 @@ const ACCESS: Record<Access, string[]> = {
     'GET /api/v1/audit/settings', 'PATCH /api/v1/audit/settings', 'POST /api/v1/audit/syslog/test', 'DELETE /api/v1/campaigns/:id',
     'PATCH /api/v1/champs/config', 'POST /api/v1/champs/goals', 'DELETE /api/v1/champs/goals/:id', 'PATCH /api/v1/feed-catalogue/settings',
     'GET /api/v1/feed-consumers', 'POST /api/v1/feed-consumers', 'PATCH /api/v1/feed-consumers/:id', 'DELETE /api/v1/feed-consumers/:id',
-    'POST /api/v1/feed-consumers/:id/rotate', 'POST /api/v1/geoip', 'DELETE /api/v1/geoip', 'GET /api/v1/misp/runs', 'GET /api/v1/misp/settings',
+    'POST /api/v1/feed-consumers/:id/rotate', 'GET /api/v1/custom-feeds', 'POST /api/v1/custom-feeds', 'POST /api/v1/custom-feeds/preview',
+    'GET /api/v1/custom-feeds/:id', 'PATCH /api/v1/custom-feeds/:id', 'DELETE /api/v1/custom-feeds/:id', 'POST /api/v1/geoip', 'DELETE /api/v1/geoip', 'GET /api/v1/misp/runs', 'GET /api/v1/misp/settings',
     'PATCH /api/v1/misp/settings', 'POST /api/v1/misp/pull', 'POST /api/v1/misp/test', 'GET /api/v1/users', 'POST /api/v1/users',
     'GET /api/v1/users/:id', 'PATCH /api/v1/users/:id', 'POST /api/v1/users/:id/reset-password', 'DELETE /api/v1/users/:id/avatar',
     'POST /api/v1/warninglists', 'PATCH /api/v1/warninglists/:id', 'DELETE /api/v1/warninglists/:id', 'PATCH /api/v1/yara/settings',

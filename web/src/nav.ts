@@ -45,6 +45,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/reports', label: 'reports', icon: IconReport },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
+  { href: '/admin/custom-feeds', label: 'customFeeds', icon: IconRss, roles: ['admin'] },
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },
   { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
   { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },

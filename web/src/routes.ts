@@ -26,6 +26,7 @@ export const routes: RouteDefinition[] = [
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),
       },
+      { path: '/admin/custom-feeds', component: lazy(() => import('./pages/CustomFeedsPage')) },
       { path: '/admin/users', component: lazy(() => import('./pages/UsersPage')) },
       { path: '/admin/audit', component: lazy(() => import('./pages/AuditPage')) },
       { path: '/admin/misp', component: lazy(() => import('./pages/MispPage')) },

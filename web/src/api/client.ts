@@ -56,6 +56,12 @@ import type {
   YaraSettings as YaraSettingsSchema,
   YaraUpload as YaraUploadSchema,
 } from '../../../schema/contracts/yara'
+import type {
+  CustomFeed as CustomFeedSchema,
+  CustomFeedInput as CustomFeedInputSchema,
+  CustomFeedPreview as CustomFeedPreviewSchema,
+  CustomFeedPreviewInput as CustomFeedPreviewInputSchema,
+} from '../../../schema/contracts/custom-feeds'
 import type { z } from 'zod'
 
 const CSRF_COOKIE = 'moat_csrf'
@@ -956,4 +962,32 @@ export function defaultSettings(): Promise<{ settings: DefaultSettings }> {
 
 export function patchDefaultSettings(patch: DefaultSettingsPatch): Promise<{ settings: DefaultSettings }> {
   return call(client.api.v1.settings.defaults.$patch({ json: patch }))
+}
+
+// ---- Custom feeds (admin) ------------------------------------------------------------------
+
+export type CustomFeed = z.infer<typeof CustomFeedSchema>
+export type CustomFeedInput = z.input<typeof CustomFeedInputSchema>
+export type CustomFeedPreview = z.infer<typeof CustomFeedPreviewSchema>
+export type CustomFeedPreviewInput = z.input<typeof CustomFeedPreviewInputSchema>
+
+export function listCustomFeeds(): Promise<{ items: CustomFeed[] }> {
+  return call(client.api.v1['custom-feeds'].$get())
+}
+
+export function createCustomFeed(input: CustomFeedInput): Promise<{ feed: CustomFeed }> {
+  return call(client.api.v1['custom-feeds'].$post({ json: input as never }))
+}
+
+/** Replaces the whole definition (the server bumps its version). */
+export function updateCustomFeed(id: number, input: CustomFeedInput): Promise<{ feed: CustomFeed }> {
+  return call(client.api.v1['custom-feeds'][':id'].$patch({ ...idParam(id), json: input as never }))
+}
+
+export function deleteCustomFeed(id: number): Promise<void> {
+  return call(client.api.v1['custom-feeds'][':id'].$delete(idParam(id)))
+}
+
+export function previewCustomFeed(input: CustomFeedPreviewInput): Promise<CustomFeedPreview> {
+  return call(client.api.v1['custom-feeds'].preview.$post({ json: input as never }))
 }

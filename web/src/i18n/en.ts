@@ -1,4 +1,5 @@
 import { enSettings } from './en-settings'
+import { enCustomFeeds } from './en-custom-feeds'
 import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
@@ -30,6 +31,7 @@ export const en = {
     profile: 'Profile',
     feeds: 'Feeds',
     feedConsumers: 'Feed consumers',
+    customFeeds: 'Custom feeds',
     users: 'Users',
     audit: 'Audit log',
     yara: 'YARA Manager',
@@ -913,6 +915,7 @@ export const en = {
   // Users, API tokens, audit log (en-admin.ts).
   ...enAdmin,
   ...enTaxii,
+  ...enCustomFeeds,
   misp: enMisp,
   tls: enTls,
   settings: enSettings,

@@ -1,4 +1,5 @@
 import { heSettings } from './he-settings'
+import { heCustomFeeds } from './he-custom-feeds'
 import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
@@ -28,6 +29,7 @@ export const he: Dict = {
     profile: 'פרופיל',
     feeds: 'פידים',
     feedConsumers: 'צרכני פידים',
+    customFeeds: 'פידים מותאמים',
     users: 'משתמשים',
     audit: 'יומן ביקורת',
     yara: 'מנהל YARA',
@@ -908,6 +910,7 @@ export const he: Dict = {
   },
   ...heAdmin,
   ...heTaxii,
+  ...heCustomFeeds,
   misp: heMisp,
   tls: heTls,
   settings: heSettings,
