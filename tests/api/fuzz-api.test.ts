@@ -56,6 +56,7 @@ describe('fuzz: the HTTP API', () => {
     const routes = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))].filter((r) => !SKIP.has(r)).sort()
     const failures: string[] = []
     let sent = 0
+    let resets = 0
     for (const [i, route] of routes.entries()) {
       const [method, pattern] = route.split(' ')
       const ids = fc.sample(ID, { seed: SEED + i, numRuns: CASES_PER_ROUTE })
@@ -67,8 +68,19 @@ describe('fuzz: the HTTP API', () => {
         const url = method === 'GET' ? `${p}${qs ? `?${qs}` : ''}` : p
         const payload = method === 'GET' ? undefined : JSON.stringify(bodies[k])
         const what = `${method} ${url} ${payload?.slice(0, 200) ?? ''}`
+        const send = async () => {
+          try {
+            return await admin.request(method, url, payload, method === 'GET' ? {} : { 'content-type': 'application/json' })
+          } catch (err) {
+            // A kept-alive connection the server closed just as the client reused it: the request
+            // never reached a handler. Sent again once on a new connection; a second failure counts.
+            resets++
+            await new Promise((r) => setTimeout(r, 50))
+            return admin.request(method, url, payload, { 'content-type': 'application/json', connection: 'close' })
+          }
+        }
         try {
-          let res = await admin.request(method, url, payload, method === 'GET' ? {} : { 'content-type': 'application/json' })
+          let res = await send()
           if (res.status === 401) {
             // A random write may legitimately end this session (e.g. a profile change); sign in again.
             await admin.login('fuzz', moat.password)
@@ -81,7 +93,7 @@ describe('fuzz: the HTTP API', () => {
         }
       }
     }
-    console.log(`fuzz-api: ${sent} requests over ${routes.length} routes, ${failures.length} answered 5xx`)
+    console.log(`fuzz-api: ${sent} requests over ${routes.length} routes, ${failures.length} answered 5xx or failed twice, ${resets} sent again after a connection reset`)
     expect(failures).toEqual([])
     // Still healthy afterwards.
     expect((await fetch(`${moat.base}/health`)).status).toBe(200)

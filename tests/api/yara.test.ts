@@ -189,8 +189,11 @@ describe('workflow and permissions', () => {
   })
 
   it('sanitizes file names, never building a path from them, and refuses other extensions', async () => {
-    const r = await upload(ana, '../../etc/Évil name!.yar', rule('Sanitized_Name', 'sanitize-marker'))
+    const r = await upload(ana, 'C:\\rules\\Évil name!.yar', rule('Sanitized_Name', 'sanitize-marker'))
     expect(r.filename).toBe('Evil_name.yar')
+    const climbing = await ana.post('/api/v1/yara', { filename: '../../etc/evil.yar', content: rule('Climbing_Name', 'climb-marker') })
+    expect(climbing.status).toBe(400)
+    expect(climbing.json.error.details.fields[0]).toMatchObject({ field: 'filename', code: 'invalid_filename' })
     const bad = await ana.post('/api/v1/yara', { filename: 'rules.txt', content: rule('Txt_Name', 'txt-marker') })
     expect(bad.status).toBe(400)
     expect(bad.json.error.details.fields[0]).toMatchObject({ field: 'filename', code: 'invalid_filename' })
