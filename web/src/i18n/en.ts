@@ -1,3 +1,4 @@
+import { enPulse } from './en-pulse'
 import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
@@ -37,6 +38,8 @@ export const en = {
     stats: 'Live Stats',
     champs: 'Champs Analysis',
     reports: 'Intelligence Reports',
+    pulse: 'Feed Pulse',
+    playbook: "Hunter's Playbook",
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -914,6 +917,7 @@ export const en = {
   misp: enMisp,
   tls: enTls,
   ...enAnalytics,
+  ...enPulse,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -1,3 +1,4 @@
+import { hePulse } from './he-pulse'
 import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
@@ -35,6 +36,8 @@ export const he: Dict = {
     stats: 'סטטיסטיקה חיה',
     champs: 'ניתוח אלופים',
     reports: 'דוחות מודיעין',
+    pulse: 'דופק הפידים',
+    playbook: 'ספר הציד',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -909,4 +912,5 @@ export const he: Dict = {
   misp: heMisp,
   tls: heTls,
   ...heAnalytics,
+  ...hePulse,
 }
