@@ -148,28 +148,34 @@ export async function pulseOutgoing(db: Db, span: PulseSpan, page: { limit: numb
 /** Live, unexcluded, unexpired IOCs: the anomaly scan's population (allowlisted ones included: that is an anomaly). */
 const scanned = (nowIso: string) => sql`deleted_at IS NULL AND excluded_at IS NULL AND (expires_at IS NULL OR expires_at > ${nowIso})`
 
-const countCache = new Map<string, Promise<{ scanned: number; anomalous: number; byRule: Record<string, number> }>>()
+type Counts = { scanned: number; anomalous: number; byRule: Record<string, number>; computedAt: string }
+let countCache: { key: string; at: number; ms: number; value: Promise<Counts> } | null = null
+const SLOW_MS = 1_000
+const STALE_OK_MS = 60_000
 
 /**
  * Counts per anomaly rule over every active IOC: one pass, cached until the feed generation
- * changes (every IOC, allowlist and exclusion write bumps it) or the minute turns (stale_ioc).
+ * changes (every IOC, allowlist and exclusion write bumps it) or the minute turns (stale_ioc). On a
+ * large database (a pass over a second) a result up to a minute old is served (`computedAt` says when).
  */
-async function anomalyCounts(db: Db, nowIso: string) {
+async function anomalyCounts(db: Db, nowIso: string): Promise<Counts> {
   const gen = await db.get<{ value: number }>(sql`SELECT value FROM generation WHERE id = 1`)
   const key = `${gen?.value ?? 0}:${nowIso.slice(0, 16)}`
-  const hit = countCache.get(key)
-  if (hit) return hit
+  const hit = countCache
+  if (hit && (hit.key === key || (hit.ms > SLOW_MS && Date.now() - hit.at < STALE_OK_MS))) return hit.value
   const perRule = sql.join(ANOMALY_NAMES.map((name) => sql`coalesce(sum(${anomalySql(name, nowIso)}), 0) AS ${sql.raw(name)}`), sql`, `)
+  const started = Date.now()
   const value = db
     .get<Record<string, number>>(sql`SELECT count(*) AS n, coalesce(sum(${anyAnomalySql(nowIso)}), 0) AS a, ${perRule} FROM iocs WHERE ${scanned(nowIso)}`)
     .then((r) => ({
       scanned: r?.n ?? 0,
       anomalous: r?.a ?? 0,
       byRule: Object.fromEntries(ANOMALY_NAMES.map((name) => [name, r?.[name] ?? 0])),
+      computedAt: nowIso,
     }))
-  countCache.clear()
-  countCache.set(key, value)
-  value.catch(() => countCache.delete(key))
+  const entry = { key, at: started, ms: 0, value }
+  countCache = entry
+  value.then(() => (entry.ms = Date.now() - started)).catch(() => countCache === entry && (countCache = null))
   return value
 }
 

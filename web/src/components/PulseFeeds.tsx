@@ -34,7 +34,7 @@ export function FeedsCard(props: { window: PulseWindow }) {
                   data: [...f.points.map((p) => ({ x: Date.parse(p.at), y: p.entries })), { x: Date.now(), y: f.entries }],
                 })),
                 xaxis: { type: 'datetime', labels: { datetimeUTC: false } },
-                yaxis: { labels: { formatter: (v: number) => num(Math.round(v)) } },
+                yaxis: { min: 0, forceNiceScale: true, labels: { formatter: (v: number) => num(Math.round(v)) } },
                 legend: { position: 'top' },
               })}
             />
