@@ -17,21 +17,26 @@ async function setLang(want: 'en' | 'he') {
   await expect.poll(() => page.getAttribute('html', 'lang')).toBe(want)
 }
 
-const feed = async (p: string) => (await fetch(base + p)).text()
+/**
+ * Once more when the API client's idle keep-alive connection was closed by the server just as it
+ * was reused (`fetch failed: other side closed`, before the request reached the app).
+ */
+const again = <T>(f: () => Promise<T>) => f().catch((err) => (String(err).includes('fetch failed') ? f() : Promise.reject(err)))
+const feed = (p: string) => again(async () => (await fetch(base + p)).text())
 
 beforeAll(async () => {
   env = await startSignedIn('pulse')
   page = env.page
   base = env.server.base
   for (const value of ['evil-login.com', 'cdn-update.net', '45.9.148.12', '10.20.30.40', '192.168.7.7', 'ab.io', 'http://payload.bad-cdn.com/drop.exe', 'phish@mail-bad.net']) {
-    expect((await env.api.post('/api/v1/iocs', { value, confirm: true })).status).toBe(201)
+    expect((await again(() => env.api.post('/api/v1/iocs', { value, confirm: true }))).status).toBe(201)
   }
-  const gone = await env.api.post('/api/v1/iocs', { value: 'short-lived.example-bad.org', confirm: true })
-  expect((await env.api.del(`/api/v1/iocs/${gone.json.ioc.id}`)).status).toBe(204)
+  const gone = await again(() => env.api.post('/api/v1/iocs', { value: 'short-lived.example-bad.org', confirm: true }))
+  expect((await again(() => env.api.del(`/api/v1/iocs/${gone.json.ioc.id}`))).status).toBe(204)
   // Feeds are built on their first poll: size samples for the trend.
   expect(await feed('/feed/ip')).toContain('10.20.30.40')
   await feed('/feed/domain')
-  expect((await env.api.post('/api/v1/feed-consumers', { name: 'pa-fw-edge' })).status).toBe(201)
+  expect((await again(() => env.api.post('/api/v1/feed-consumers', { name: 'pa-fw-edge' }))).status).toBe(201)
 })
 
 afterAll(() => env?.close())
@@ -71,9 +76,14 @@ describe('Feed Pulse screen', () => {
     expect(await page.textContent('[data-testid=pulse-exclusions]')).toContain('10.20.30.40')
     expect(await page.textContent('[data-testid=exclusions-count]')).toContain('1')
     await page.screenshot({ path: path.join(SHOTS, 'pulse-excluded-en.png'), fullPage: true })
-    const ioc = (await env.api.get('/api/v1/iocs?q=10.20.30.40&match=exact')).json.items[0]
+    // Any value opens the IOC detail in place.
+    await page.locator('[data-testid=pulse-exclusions] [data-testid=pulse-open]').first().click()
+    await page.waitForSelector('[data-testid=ioc-drawer] [data-testid=unexclude-button]')
+    expect(await page.textContent('[data-testid=drawer-value]')).toBe('10.20.30.40')
+    await page.keyboard.press('Escape')
+    const ioc = (await again(() => env.api.get('/api/v1/iocs?q=10.20.30.40&match=exact'))).json.items[0]
     expect(ioc.excludeReason).toBe('Feed Pulse: Private or loopback IP')
-    expect((await env.api.post(`/api/v1/iocs/${ioc.id}/unexclude`)).status).toBe(200)
+    expect((await again(() => env.api.post(`/api/v1/iocs/${ioc.id}/unexclude`))).status).toBe(200)
     expect(await feed('/feed/ip')).toContain('10.20.30.40')
   })
 })
@@ -108,6 +118,18 @@ describe("Hunter's Playbook", () => {
   it('shows the links on the IOC detail with the value URL-encoded, opening in a new tab', async () => {
     await setLang('en')
     await setTheme('light')
+    // A hostile name and description are shown as text: no script runs.
+    const hostile = await again(() => env.api.post('/api/v1/playbook', { name: '<img src=x onerror="window.__xss=1">', url: 'https://intel.example/q?v={value}', iocTypes: ['email'], description: '[x](javascript:alert(1)) <script>window.__xss=2</script>' }))
+    expect(hostile.status).toBe(201)
+    await page.goto(`${base}/search?q=${encodeURIComponent('phish@mail-bad.net')}`)
+    await page.click('[data-testid=ioc-row]')
+    await page.waitForSelector('[data-testid=ioc-playbook] [data-testid=playbook-link]')
+    expect(await page.textContent('[data-testid=ioc-playbook]')).toContain('<img src=x onerror="window.__xss=1">')
+    expect(await page.locator('[data-testid=ioc-playbook] img').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+    expect(await page.locator('[data-testid=ioc-playbook] [data-testid=playbook-link]').last().getAttribute('href')).toBe('https://intel.example/q?v=phish%40mail-bad.net')
+    expect((await again(() => env.api.del(`/api/v1/playbook/${hostile.json.link.id}`))).status).toBe(204)
+    await page.keyboard.press('Escape')
     await page.goto(`${base}/search?q=${encodeURIComponent('http://payload.bad-cdn.com/drop.exe')}`)
     await page.click('[data-testid=ioc-row]')
     await page.waitForSelector('[data-testid=ioc-playbook] [data-testid=playbook-link]')

@@ -11,8 +11,8 @@ import { useAction } from '../lib/action'
 import { canWrite } from '../lib/permissions'
 import { FormError, SuccessNote } from './FormError'
 import { IconBan, IconUndo } from './Icons'
-import { IocValue, TypeBadge } from './IocBits'
-import { num } from './PulseBits'
+import { TypeBadge } from './IocBits'
+import { num, OpenValue } from './PulseBits'
 import { Ago, PagedCard } from './PulseLists'
 
 export const ruleLabel = (rule: string) => tryT(`pulse.rules.${rule}`) ?? rule
@@ -77,7 +77,7 @@ export function AnomaliesCard(props: { onChange: () => void }) {
               <TypeBadge type={row.type} />
             </td>
             <td>
-              <IocValue value={row.value} />
+              <OpenValue id={row.id} value={row.value} />
               <Show when={row.warnings[0]}>
                 {(w) => (
                   <div class="muted small">
@@ -138,7 +138,7 @@ export function ExclusionsCard(props: { window: PulseWindow }) {
               <TypeBadge type={row.type} />
             </td>
             <td>
-              <IocValue value={row.value} />
+              <OpenValue id={row.id} value={row.value} />
             </td>
             <td dir="auto">{row.reason || <span class="muted">{t('pulse.noReason')}</span>}</td>
             <td>{row.excludedBy ? isolate(row.excludedBy) : '—'}</td>

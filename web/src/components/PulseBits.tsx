@@ -1,5 +1,19 @@
-import { intlLocale } from '../i18n'
+import { createSignal } from 'solid-js'
+import { intlLocale, t } from '../i18n'
 import { Icon, type IconProps } from './Icons'
+import { IocValue } from './IocBits'
+
+/** The IOC whose detail drawer is open on the Feed Pulse page (any list can open it). */
+export const [openIoc, setOpenIoc] = createSignal<number>()
+
+/** An IOC value that opens its detail (history, notes, exclude, playbook links). */
+export function OpenValue(props: { id: number; value: string }) {
+  return (
+    <button type="button" class="pulse-open" title={t('pulse.openDetail')} onClick={() => setOpenIoc(props.id)} data-testid="pulse-open">
+      <IocValue value={props.value} />
+    </button>
+  )
+}
 
 export const IconPulse = (p: IconProps) => (
   <Icon {...p}>

@@ -6,7 +6,8 @@ import { t } from '../i18n'
 import { errorMessage } from '../i18n/errors'
 import { formatDateTime, formatRelative, isolate } from '../i18n/format'
 import { FormError } from './FormError'
-import { IocValue, TypeBadge } from './IocBits'
+import { TypeBadge } from './IocBits'
+import { OpenValue } from './PulseBits'
 
 /** A card with a compact table, "show more" paging and an empty line. */
 export function PagedCard(props: {
@@ -63,7 +64,7 @@ export function IncomingCard(props: { window: PulseWindow }) {
               <TypeBadge type={ioc.type} />
             </td>
             <td>
-              <IocValue value={ioc.value} />
+              <OpenValue id={ioc.id} value={ioc.value} />
             </td>
             <td>{isolate(ioc.createdBy.displayName || ioc.createdBy.username)}</td>
           </tr>
@@ -90,7 +91,7 @@ export function OutgoingCard(props: { window: PulseWindow }) {
               <TypeBadge type={row.type} />
             </td>
             <td>
-              <IocValue value={row.value} />
+              <OpenValue id={row.iocId} value={row.value} />
             </td>
             <td>{row.actor ? isolate(row.actor) : <span class="muted">—</span>}</td>
           </tr>

@@ -1,6 +1,7 @@
 // Feed Pulse and Hunter's Playbook (English reference; he-pulse.ts mirrors it).
 export const enPulse = {
   pulse: {
+    openDetail: 'Open the IOC detail',
     title: 'Feed Pulse',
     subtitle: 'What came into the feeds, what left them, what looks wrong, and how the devices are polling.',
     window: 'Window',

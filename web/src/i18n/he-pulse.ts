@@ -2,6 +2,7 @@ import type { enPulse } from './en-pulse'
 
 export const hePulse: typeof enPulse = {
   pulse: {
+    openDetail: 'פתיחת פרטי ה-IOC',
     title: 'דופק הפידים',
     subtitle: 'מה נכנס לפידים, מה יצא מהם, מה נראה חשוד, ואיך המכשירים מושכים אותם.',
     window: 'חלון זמן',

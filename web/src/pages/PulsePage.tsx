@@ -7,7 +7,8 @@ import { IconRefresh } from '../components/Icons'
 import { Loading } from '../components/Loading'
 import { PageHeader } from '../components/PageHeader'
 import { AnomaliesCard, ExclusionsCard } from '../components/PulseAnomalies'
-import { IconPulse, Kpi, num, signed } from '../components/PulseBits'
+import { IconPulse, Kpi, num, openIoc, setOpenIoc, signed } from '../components/PulseBits'
+import { IocDrawer } from '../components/IocDrawer'
 import { ConsumersCard, FeedsCard } from '../components/PulseFeeds'
 import { IncomingCard, OutgoingCard } from '../components/PulseLists'
 import { pulseSummary } from '../data/pulse'
@@ -52,6 +53,9 @@ export default function PulsePage() {
       <ExclusionsCard window={win()} />
       <FeedsCard window={win()} />
       <ConsumersCard window={win()} />
+      <Show when={openIoc()} keyed>
+        {(id) => <IocDrawer id={id} onClose={() => setOpenIoc(undefined)} />}
+      </Show>
     </div>
   )
 }
