@@ -163,10 +163,13 @@ async function anomalyCounts(db: Db, nowIso: string): Promise<Counts> {
   const key = `${gen?.value ?? 0}:${nowIso.slice(0, 16)}`
   const hit = countCache
   if (hit && (hit.key === key || (hit.ms > SLOW_MS && Date.now() - hit.at < STALE_OK_MS))) return hit.value
-  const perRule = sql.join(ANOMALY_NAMES.map((name) => sql`coalesce(sum(${anomalySql(name, nowIso)}), 0) AS ${sql.raw(name)}`), sql`, `)
+  // Each rule is evaluated once per row into a bit mask (a co-routine: the LIMIT keeps SQLite from
+  // flattening the subquery and re-evaluating the rules for every sum); the sums are bit tests.
+  const mask = sql.join(ANOMALY_NAMES.map((name, i) => sql`(CASE WHEN ${anomalySql(name, nowIso)} THEN ${1 << i} ELSE 0 END)`), sql` + `)
+  const perRule = sql.join(ANOMALY_NAMES.map((name, i) => sql`coalesce(sum((m & ${1 << i}) <> 0), 0) AS ${sql.raw(name)}`), sql`, `)
   const started = Date.now()
   const value = db
-    .get<Record<string, number>>(sql`SELECT count(*) AS n, coalesce(sum(${anyAnomalySql(nowIso)}), 0) AS a, ${perRule} FROM iocs WHERE ${scanned(nowIso)}`)
+    .get<Record<string, number>>(sql`SELECT count(*) AS n, coalesce(sum(m <> 0), 0) AS a, ${perRule} FROM (SELECT ${mask} AS m FROM iocs WHERE ${scanned(nowIso)} LIMIT -1)`)
     .then((r) => ({
       scanned: r?.n ?? 0,
       anomalous: r?.a ?? 0,
