@@ -185,6 +185,24 @@ async function anomalyCounts(db: Db, nowIso: string): Promise<Counts> {
 /** The anomaly counts and one page of anomalous IOCs (newest id first), each with its rules and the sanity warnings' words. */
 export async function pulseAnomalies(db: Db, nowIso: string, q: { rule?: string; limit: number; cursor?: string }) {
   const counts = await anomalyCounts(db, nowIso)
+  // Nothing to list: skip the walk (with few anomalies it reads every row to find none).
+  if ((q.rule ? counts.byRule[q.rule] : counts.anomalous) === 0) return { ...counts, rules: ANOMALY_NAMES, items: [], nextCursor: null }
+  const first = !q.cursor && countCache ? `${countCache.key}:${q.rule ?? ''}:${q.limit}` : null
+  const hit = first ? pageCache.get(first) : undefined
+  if (hit) return { ...counts, rules: ANOMALY_NAMES, ...(await hit) }
+  const page = anomalyPage(db, nowIso, q)
+  if (first) {
+    pageCache.clear()
+    pageCache.set(first, page)
+    page.catch(() => pageCache.delete(first))
+  }
+  return { ...counts, rules: ANOMALY_NAMES, ...(await page) }
+}
+
+/** First pages of the anomaly list, for the current counts' key (a new write or minute starts afresh). */
+const pageCache = new Map<string, ReturnType<typeof anomalyPage>>()
+
+async function anomalyPage(db: Db, nowIso: string, q: { rule?: string; limit: number; cursor?: string }) {
   const cursor = decodeCursor(q.cursor)
   const match: SQL = q.rule ? anomalySql(q.rule, nowIso) : sql`(${anyAnomalySql(nowIso)})`
   const flags = sql.join(ANOMALY_NAMES.map((name) => sql`${anomalySql(name, nowIso)} AS ${sql.raw(`"r_${name}"`)}`), sql`, `)
@@ -210,7 +228,7 @@ export async function pulseAnomalies(db: Db, nowIso: string, q: { rule?: string;
     warnings: sanityWarnings(r.type as IocType, r.value),
   }))
   const last = items[items.length - 1]
-  return { ...counts, rules: ANOMALY_NAMES, items, nextCursor: more && last ? encodeCursor(['', last.id]) : null }
+  return { items, nextCursor: more && last ? encodeCursor(['', last.id]) : null }
 }
 
 /** Exclusions made in the window (newest first) and how many IOCs are excluded in all. */
