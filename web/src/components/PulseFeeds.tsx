@@ -57,7 +57,7 @@ export function FeedsCard(props: { window: PulseWindow }) {
                         <td class="mono" dir="ltr">{label(f)}</td>
                         <td class="num">{num(f.entries)}</td>
                         <td class="num" classList={{ 'text-bad': f.change < 0 }} dir="ltr">{signed(f.change)}</td>
-                        <td class="num">{formatBytes(f.bytes)}</td>
+                        <td class="num" dir="ltr">{formatBytes(f.bytes)}</td>
                         <td>
                           <Ago at={f.builtAt} />
                         </td>
