@@ -5,10 +5,11 @@ import { benchImport } from './import'
 import { benchIocs } from './iocs'
 import { benchLoad } from './load'
 import { benchPassword } from './password'
+import { benchPulse } from './pulse'
 import { benchStats } from './stats'
 import { benchTaxii } from './taxii'
 
-const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats, load: benchLoad, 'custom-feeds': benchCustomFeeds }
+const benches: Record<string, () => Promise<void>> = { password: benchPassword, iocs: benchIocs, feeds: benchFeeds, import: benchImport, taxii: benchTaxii, stats: benchStats, pulse: benchPulse, load: benchLoad, 'custom-feeds': benchCustomFeeds }
 const only = process.argv.slice(2)
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue

@@ -21,7 +21,7 @@ const TLDS = ['com', 'net', 'org', 'ru', 'xyz', 'top', 'io', 'info', 'cn', 'co.u
  * over 10 TLDs, IPv4 with a country, URLs, emails over 997 domains, SHA-256. One in 1000 expired a
  * minute ago and not yet swept, so the exact-between-sweeps correction has work to do.
  */
-async function load(moat: Awaited<ReturnType<typeof startMoat>>, n: number, userId: number) {
+export async function load(moat: Awaited<ReturnType<typeof startMoat>>, n: number, userId: number) {
   const nowIso = new Date().toISOString()
   const expires = new Date(Date.now() + 90 * 86_400_000).toISOString()
   const expired = new Date(Date.now() - 60_000).toISOString()

@@ -27,6 +27,8 @@ import { settingsRoutes } from './routes/settings'
 import { mispRoutes } from './routes/misp'
 import { notes } from './routes/notes'
 import { openapi } from './routes/openapi'
+import { playbookRoutes } from './routes/playbook'
+import { pulseRoutes } from './routes/pulse'
 import { reportRoutes } from './routes/reports'
 import { geoipRoutes, statsRoutes } from './routes/stats'
 import { tokenRoutes } from './routes/tokens'
@@ -70,6 +72,8 @@ const api = new Hono<AppEnv>()
   .route('/geoip', geoipRoutes)
   .route('/champs', champsRoutes)
   .route('/reports', reportRoutes)
+  .route('/pulse', pulseRoutes)
+  .route('/playbook', playbookRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
   .route('/admin/tls', adminTlsRoutes)

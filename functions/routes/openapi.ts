@@ -9,6 +9,8 @@ import * as iocC from '../../schema/contracts/iocs'
 import * as ldapC from '../../schema/contracts/ldap'
 import * as mispC from '../../schema/contracts/misp'
 import * as settingsC from '../../schema/contracts/settings'
+import * as playbookC from '../../schema/contracts/playbook'
+import * as pulseC from '../../schema/contracts/pulse'
 import * as statsC from '../../schema/contracts/stats'
 import * as tlsC from '../../schema/contracts/tls'
 import * as tokenC from '../../schema/contracts/tokens'
@@ -174,6 +176,18 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/champs/goals', summary: 'Create a team goal (admin); deactivates the previous one', auth: true, body: statsC.TeamGoalInput, status: 201, errors: [400, 401, 403] },
   { method: 'delete', path: '/api/v1/champs/goals/{id}', summary: 'End the active team goal (admin)', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/reports', summary: 'Intelligence report: period=day|week|month (date=YYYY-MM-DD, default today) or custom (from, to; at most 366 days): KPIs and the previous period’s, feed health score, operations, analysts, available periods', auth: true, query: statsC.ReportQuery as unknown as z.ZodObject, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse', summary: 'Feed Pulse summary for window=24h|7d|30d (from the hourly roll-ups): IOCs added by type and source (analyst, import, misp), deleted and expired by type (unswept expiries included), net change, active total, hourly or daily series', auth: true, query: pulseC.PulseQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/incoming', summary: 'Feed Pulse incoming: IOCs created in the window that are still active, newest first; limit (max 200), cursor', auth: true, query: pulseC.PulsePageQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/outgoing', summary: 'Feed Pulse outgoing: deletions and expiries in the window with their reason, newest first, net of values active again now; limit, cursor', auth: true, query: pulseC.PulsePageQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/anomalies', summary: 'Anomalies over every active, unexcluded IOC (the report rules of repos/report-anomalies.ts, allowlisted included): counts per rule and a page of IOCs with their rules and sanity warnings; rule, limit, cursor. Exclude with POST /api/v1/iocs/{id}/exclude', auth: true, query: pulseC.AnomalyQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/exclusions', summary: 'Exclusions made in the window (newest first, max 200 a page) and exclusionsCount (every excluded live IOC)', auth: true, query: pulseC.PulsePageQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/feeds', summary: 'Feed size trend: per built feed its current entries and bytes, hourly samples over the window, change, and the shrink and other feed alerts of the window', auth: true, query: pulseC.PulseQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/pulse/consumers', summary: 'Per feed consumer: last poll (time, address, feed, status), polls and bytes in the window, usual interval, stopped (last poll older than 3 intervals), 401 streak; anonymous pollers by address', auth: true, query: pulseC.PulseQuery, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/playbook', summary: "Hunter's Playbook entries in display order (every signed-in user): sites with URL templates ({value}, {type}), groups, workflows, IOC types they apply to", auth: true, response: playbookC.PlaybookList, errors: [401] },
+  { method: 'post', path: '/api/v1/playbook', summary: 'Create a playbook entry (admin): url is an http(s) template with a fixed host and only {value}/{type} placeholders (filled URL-encoded); description and examples lose any HTML', auth: true, body: playbookC.PlaybookInput, response: z.object({ link: playbookC.PlaybookLink }), status: 201, errors: [400, 401, 403, 415, 422] },
+  { method: 'post', path: '/api/v1/playbook/order', summary: 'Reorder the playbook (admin): ids top to bottom', auth: true, body: playbookC.PlaybookOrder, response: playbookC.PlaybookList, errors: [400, 401, 403, 422] },
+  { method: 'patch', path: '/api/v1/playbook/{id}', summary: 'Edit a playbook entry (admin); the same URL rules', auth: true, body: playbookC.PlaybookPatch, response: z.object({ link: playbookC.PlaybookLink }), errors: [400, 401, 403, 404, 415, 422] },
+  { method: 'delete', path: '/api/v1/playbook/{id}', summary: "Delete a playbook entry (admin); a group's members move to the top level", auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]

@@ -33,6 +33,8 @@ const ACCESS: Record<Access, string[]> = {
     'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'GET /api/v1/users/:id/avatar', 'GET /api/v1/warninglists', 'GET /api/v1/yara',
     'GET /api/v1/yara/:id', 'GET /api/v1/yara/:id/download', 'GET /api/v1/yara/:id/history', 'GET /api/v1/yara/settings',
     'POST /api/v1/yara/scan', 'POST /api/v1/yara/validate',
+    'GET /api/v1/pulse', 'GET /api/v1/pulse/incoming', 'GET /api/v1/pulse/outgoing', 'GET /api/v1/pulse/anomalies', 'GET /api/v1/pulse/exclusions',
+    'GET /api/v1/pulse/feeds', 'GET /api/v1/pulse/consumers', 'GET /api/v1/playbook',
   ],
   analyst: [
     'POST /api/v1/campaigns', 'PATCH /api/v1/campaigns/:id', 'POST /api/v1/campaigns/:id/iocs', 'DELETE /api/v1/campaigns/:id/iocs/:iocId',
@@ -52,7 +54,8 @@ const ACCESS: Record<Access, string[]> = {
     'GET /api/v1/users/:id', 'PATCH /api/v1/users/:id', 'POST /api/v1/users/:id/reset-password', 'DELETE /api/v1/users/:id/avatar',
     'POST /api/v1/warninglists', 'PATCH /api/v1/warninglists/:id', 'DELETE /api/v1/warninglists/:id', 'PATCH /api/v1/yara/settings',
     'GET /api/v1/admin/tls', 'POST /api/v1/admin/tls',
-    'GET /api/v1/ldap/settings', 'PATCH /api/v1/ldap/settings', 'POST /api/v1/ldap/test', 'GET /api/v1/settings/defaults', 'PATCH /api/v1/settings/defaults',
+    'GET /api/v1/ldap/settings', 'PATCH /api/v1/ldap/settings', 'POST /api/v1/ldap/test', 'GET /api/v1/settings/defaults', 'PATCH /api/v1/settings/defaults',,
+    'POST /api/v1/playbook', 'POST /api/v1/playbook/order', 'PATCH /api/v1/playbook/:id', 'DELETE /api/v1/playbook/:id',
   ],
 }
 

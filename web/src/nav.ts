@@ -19,6 +19,7 @@ import {
 import { IconCode } from './components/YaraBits'
 import { IconMisp } from './components/MispParts'
 import { IconSettings } from './components/SettingsIcon'
+import { IconBook, IconPulse } from './components/PulseBits'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -41,6 +42,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/yara', label: 'yara', icon: IconCode },
   { href: '/feeds', label: 'feeds', icon: IconRss },
   { href: '/stats', label: 'stats', icon: IconActivity },
+  { href: '/pulse', label: 'pulse', icon: IconPulse },
   { href: '/champs', label: 'champs', icon: IconTrophy },
   { href: '/reports', label: 'reports', icon: IconReport },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
@@ -51,6 +53,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },
   { href: '/admin/tls', label: 'tls', icon: IconShield, roles: ['admin'] },
   { href: '/admin/settings', label: 'settings', icon: IconSettings, roles: ['admin'] },
+  { href: '/admin/playbook', label: 'playbook', icon: IconBook, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
 ]
 

@@ -22,6 +22,8 @@ export const routes: RouteDefinition[] = [
       { path: '/stats', component: lazy(() => import('./pages/StatsPage')) },
       { path: '/champs', component: lazy(() => import('./pages/ChampsPage')) },
       { path: '/reports', component: lazy(() => import('./pages/ReportsPage')) },
+      { path: '/pulse', component: lazy(() => import('./pages/PulsePage')) },
+      { path: '/admin/playbook', component: lazy(() => import('./pages/PlaybookPage')) },
       {
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),

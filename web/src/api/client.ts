@@ -991,3 +991,68 @@ export function deleteCustomFeed(id: number): Promise<void> {
 export function previewCustomFeed(input: CustomFeedPreviewInput): Promise<CustomFeedPreview> {
   return call(client.api.v1['custom-feeds'].preview.$post({ json: input as never }))
 }
+
+// ---- Feed Pulse and Hunter's Playbook --------------------------------------------------------
+
+type PulseSvc = typeof import('../../../functions/services/pulse')
+type PulseFeedsSvc = typeof import('../../../functions/services/pulse-feeds')
+export type PulseWindow = import('../../../schema/contracts/pulse').PulseWindow
+export type PulseSummary = Awaited<ReturnType<PulseSvc['pulseSummary']>>
+export type PulseOutgoing = Awaited<ReturnType<PulseSvc['pulseOutgoing']>>
+export type PulseAnomalies = Awaited<ReturnType<PulseSvc['pulseAnomalies']>>
+export type PulseExclusions = Awaited<ReturnType<PulseSvc['pulseExclusions']>>
+export type PulseFeeds = Awaited<ReturnType<PulseFeedsSvc['pulseFeeds']>>
+export type PulseConsumers = Awaited<ReturnType<PulseFeedsSvc['pulseConsumers']>>
+export type PlaybookLink = z.infer<typeof import('../../../schema/contracts/playbook').PlaybookLink>
+export type PlaybookInput = import('../../../schema/contracts/playbook').PlaybookInput
+export type PlaybookPatch = import('../../../schema/contracts/playbook').PlaybookPatch
+
+const pageQuery = (window: PulseWindow, cursor?: string | null) => ({ query: { window, ...(cursor ? { cursor } : {}) } })
+
+export function pulseSummary(window: PulseWindow): Promise<PulseSummary> {
+  return call(client.api.v1.pulse.$get({ query: { window } }))
+}
+
+export function pulseIncoming(window: PulseWindow, cursor?: string | null): Promise<{ items: Ioc[]; nextCursor: string | null }> {
+  return call(client.api.v1.pulse.incoming.$get(pageQuery(window, cursor)))
+}
+
+export function pulseOutgoing(window: PulseWindow, cursor?: string | null): Promise<PulseOutgoing> {
+  return call(client.api.v1.pulse.outgoing.$get(pageQuery(window, cursor)))
+}
+
+export function pulseAnomalies(rule?: string, cursor?: string | null): Promise<PulseAnomalies> {
+  return call(client.api.v1.pulse.anomalies.$get({ query: { ...(rule ? { rule } : {}), ...(cursor ? { cursor } : {}) } }))
+}
+
+export function pulseExclusions(window: PulseWindow, cursor?: string | null): Promise<PulseExclusions> {
+  return call(client.api.v1.pulse.exclusions.$get(pageQuery(window, cursor)))
+}
+
+export function pulseFeeds(window: PulseWindow): Promise<PulseFeeds> {
+  return call(client.api.v1.pulse.feeds.$get({ query: { window } }))
+}
+
+export function pulseConsumers(window: PulseWindow): Promise<PulseConsumers> {
+  return call(client.api.v1.pulse.consumers.$get({ query: { window } }))
+}
+
+export function listPlaybook(): Promise<{ items: PlaybookLink[] }> {
+  return call(client.api.v1.playbook.$get())
+}
+
+export function createPlaybookLink(input: PlaybookInput): Promise<{ link: PlaybookLink }> {
+  return call(client.api.v1.playbook.$post({ json: input }))
+}
+
+export function patchPlaybookLink(id: number, patch: PlaybookPatch): Promise<{ link: PlaybookLink }> {
+  return call(client.api.v1.playbook[':id'].$patch({ ...idParam(id), json: patch }))
+}
+
+export function deletePlaybookLink(id: number): Promise<void> {
+  return call(client.api.v1.playbook[':id'].$delete(idParam(id)))
+}
+
+export function reorderPlaybook(ids: number[]): Promise<{ items: PlaybookLink[] }> {
+  return call(client.api.v1.playbook.order.$post({ json: { ids } }))
+}

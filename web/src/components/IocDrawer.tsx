@@ -17,6 +17,7 @@ import { IocEditForm } from './IocEditForm'
 import { IocHistory } from './IocHistory'
 import { IocNotes } from './IocNotes'
 import { Loading } from './Loading'
+import { PlaybookLinks } from './PlaybookLinks'
 
 type Panel = 'none' | 'edit' | 'exclude' | 'delete'
 
@@ -182,6 +183,7 @@ export function IocDrawer(props: { id: number; onClose: () => void; onChanged?: 
                     }}
                   />
                 </Show>
+                <PlaybookLinks ioc={ioc()} />
                 <IocHistory items={history()} error={history.error} />
                 <IocNotes ioc={ioc()} />
               </div>

@@ -1,5 +1,6 @@
 import { enSettings } from './en-settings'
 import { enCustomFeeds } from './en-custom-feeds'
+import { enPulse } from './en-pulse'
 import { enAnalytics } from './en-analytics'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
@@ -41,6 +42,8 @@ export const en = {
     champs: 'Champs Analysis',
     reports: 'Intelligence Reports',
     settings: 'Settings',
+    pulse: 'Feed Pulse',
+    playbook: "Hunter's Playbook",
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -920,6 +923,7 @@ export const en = {
   tls: enTls,
   settings: enSettings,
   ...enAnalytics,
+  ...enPulse,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -1,5 +1,6 @@
 import { heSettings } from './he-settings'
 import { heCustomFeeds } from './he-custom-feeds'
+import { hePulse } from './he-pulse'
 import { heAnalytics } from './he-analytics'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
@@ -39,6 +40,8 @@ export const he: Dict = {
     champs: 'ניתוח אלופים',
     reports: 'דוחות מודיעין',
     settings: 'הגדרות',
+    pulse: 'דופק הפידים',
+    playbook: 'ספר הציד',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -915,4 +918,5 @@ export const he: Dict = {
   tls: heTls,
   settings: heSettings,
   ...heAnalytics,
+  ...hePulse,
 }
