@@ -18,6 +18,7 @@ import { champsRoutes } from './routes/champs'
 import { campaignRoutes } from './routes/campaigns'
 import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
 import { feedRoutes } from './routes/feeds'
+import { graphRoutes } from './routes/graph'
 import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
@@ -68,6 +69,7 @@ const api = new Hono<AppEnv>()
   .route('/geoip', geoipRoutes)
   .route('/champs', champsRoutes)
   .route('/reports', reportRoutes)
+  .route('/graph', graphRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
   .route('/admin/tls', adminTlsRoutes)

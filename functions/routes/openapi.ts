@@ -3,6 +3,7 @@ import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
+import * as graphC from '../../schema/contracts/graph'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as ldapC from '../../schema/contracts/ldap'
@@ -166,6 +167,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/champs/goals', summary: 'Create a team goal (admin); deactivates the previous one', auth: true, body: statsC.TeamGoalInput, status: 201, errors: [400, 401, 403] },
   { method: 'delete', path: '/api/v1/champs/goals/{id}', summary: 'End the active team goal (admin)', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/reports', summary: 'Intelligence report: period=day|week|month (date=YYYY-MM-DD, default today) or custom (from, to; at most 366 days): KPIs and the previous period’s, feed health score, operations, analysts, available periods', auth: true, query: statsC.ReportQuery as unknown as z.ZodObject, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/graph', summary: 'Campaign Graph: campaigns (campaign=1,2), their live IOCs and YARA rule files as nodes and edges; filters type=ip,domain,…,yara, active=1 (served IOCs, approved rules), q (value, file or campaign name); at most limit (default and max 5000) nodes, children taken round-robin across campaigns, truncated=true when more matched', auth: true, query: graphC.GraphQuery as unknown as z.ZodObject, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/graph/export.csv', summary: 'The same graph’s nodes as CSV (kind, id, value, type, country, status, campaign_id, campaign); formula-looking cells neutralised', auth: true, query: graphC.GraphQuery as unknown as z.ZodObject, errors: [400, 401], media: 'text/csv' },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]
