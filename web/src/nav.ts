@@ -19,6 +19,7 @@ import {
 import { IconCode } from './components/YaraBits'
 import { IconMisp } from './components/MispParts'
 import { IconSettings } from './components/SettingsIcon'
+import { IconGraph } from './components/GraphParts'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -43,6 +44,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/stats', label: 'stats', icon: IconActivity },
   { href: '/champs', label: 'champs', icon: IconTrophy },
   { href: '/reports', label: 'reports', icon: IconReport },
+  { href: '/graph', label: 'graph', icon: IconGraph },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },

@@ -22,6 +22,7 @@ export const routes: RouteDefinition[] = [
       { path: '/stats', component: lazy(() => import('./pages/StatsPage')) },
       { path: '/champs', component: lazy(() => import('./pages/ChampsPage')) },
       { path: '/reports', component: lazy(() => import('./pages/ReportsPage')) },
+      { path: '/graph', component: lazy(() => import('./pages/GraphPage')) },
       {
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),

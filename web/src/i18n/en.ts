@@ -1,5 +1,6 @@
 import { enSettings } from './en-settings'
 import { enAnalytics } from './en-analytics'
+import { enGraph } from './en-graph'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
@@ -39,6 +40,7 @@ export const en = {
     champs: 'Champs Analysis',
     reports: 'Intelligence Reports',
     settings: 'Settings',
+    graph: 'Campaign Graph',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -917,6 +919,7 @@ export const en = {
   tls: enTls,
   settings: enSettings,
   ...enAnalytics,
+  ...enGraph,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -1,5 +1,6 @@
 import { heSettings } from './he-settings'
 import { heAnalytics } from './he-analytics'
+import { heGraph } from './he-graph'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
@@ -37,6 +38,7 @@ export const he: Dict = {
     champs: 'ניתוח אלופים',
     reports: 'דוחות מודיעין',
     settings: 'הגדרות',
+    graph: 'גרף קמפיינים',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -912,4 +914,5 @@ export const he: Dict = {
   tls: heTls,
   settings: heSettings,
   ...heAnalytics,
+  ...heGraph,
 }
