@@ -9,7 +9,7 @@ export const enGraph = {
     types: 'Types',
     activeOnly: 'Active only',
     search: 'Search',
-    searchPlaceholder: 'Value, file or campaign name',
+    searchPlaceholder: 'Value, file, campaign',
     clear: 'Clear filters',
     legend: 'Legend',
     campaign: 'Campaign',
