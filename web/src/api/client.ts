@@ -956,6 +956,8 @@ export function defaultSettings(): Promise<{ settings: DefaultSettings }> {
 
 export function patchDefaultSettings(patch: DefaultSettingsPatch): Promise<{ settings: DefaultSettings }> {
   return call(client.api.v1.settings.defaults.$patch({ json: patch }))
+}
+
 // ---- Campaign Graph ------------------------------------------------------------------------
 
 export type CampaignGraph = import('../../../functions/services/graph').Graph
