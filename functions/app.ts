@@ -19,6 +19,7 @@ import { campaignRoutes } from './routes/campaigns'
 import { feedCatalogueRoutes, feedConsumerRoutes } from './routes/feed-admin'
 import { feedRoutes } from './routes/feeds'
 import { customFeedAdminRoutes, customFeedRoutes } from './routes/custom-feeds'
+import { graphRoutes } from './routes/graph'
 import { health } from './routes/health'
 import { importRoutes } from './routes/imports'
 import { iocRoutes } from './routes/iocs'
@@ -74,6 +75,7 @@ const api = new Hono<AppEnv>()
   .route('/reports', reportRoutes)
   .route('/pulse', pulseRoutes)
   .route('/playbook', playbookRoutes)
+  .route('/graph', graphRoutes)
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
   .route('/admin/tls', adminTlsRoutes)

@@ -89,17 +89,16 @@ interface IocGroup {
 /**
  * Every scoring event of the given users (all users when omitted), IOCs grouped by minute and
  * attributes: identical IOCs submitted together score identically, so a 100k-row import is one
- * event with `count`, not 100k.
+ * event with `count`, not 100k. The groups come from the trigger-kept roll-up `champs_ioc_groups`.
  */
 export async function loadScoringEvents(db: Db, userIds?: number[]): Promise<Map<number, ScoringEvent[]>> {
   const only = (col: string) => (userIds ? sql`AND ${sql.raw(col)} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))` : sql``)
   const [iocs, deletions, campaigns, links, notes, yara] = await Promise.all([
-    db.all<IocGroup>(sql`SELECT created_by AS userId, min(created_at) AS at, type, campaign_id IS NOT NULL AS campaign, comment, ticket,
-        json_array_length(tags) AS tags, expires_at IS NOT NULL AS expires, source <> 'ui' AS bulk,
-        (deleted_at IS NOT NULL AND julianday(deleted_at) - julianday(created_at) < 7
-          AND (allowlisted_by IS NOT NULL OR severity = 'critical')) AS penalized, count(*) AS n
-      FROM iocs WHERE 1 ${only('created_by')}
-      GROUP BY created_by, substr(created_at, 1, 16), type, 4, comment, ticket, 7, 8, 9, 10`),
+    // From the roll-up (schema/champs-rollup.ts): the same groups as grouping `iocs` by creator, minute
+    // and scoring attributes, without reading the IOC table.
+    db.all<IocGroup>(sql`SELECT user_id AS userId, min(at) AS at, type, campaign, comment, ticket, tags, expires, bulk, penalized, sum(n) AS n
+      FROM champs_ioc_groups WHERE n > 0 ${only('user_id')}
+      GROUP BY user_id, substr(at, 1, 16), type, campaign, comment, ticket, tags, expires, bulk, penalized`),
     db.all<{ userId: number; at: string; expired: number }>(sql`SELECT h.actor_id AS userId, h.at, (i.expires_at IS NOT NULL AND i.expires_at <= h.at) AS expired
       FROM ioc_history h JOIN iocs i ON i.id = h.ioc_id
       WHERE h.event = 'deleted' AND h.actor_id IS NOT NULL AND ${ELIGIBLE_DELETION} ${only('h.actor_id')}`),

@@ -4,6 +4,7 @@ import * as auditC from '../../schema/contracts/audit'
 import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
 import * as customC from '../../schema/contracts/custom-feeds'
+import * as graphC from '../../schema/contracts/graph'
 import * as importC from '../../schema/contracts/imports'
 import * as iocC from '../../schema/contracts/iocs'
 import * as ldapC from '../../schema/contracts/ldap'
@@ -188,6 +189,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/v1/playbook/order', summary: 'Reorder the playbook (admin): ids top to bottom', auth: true, body: playbookC.PlaybookOrder, response: playbookC.PlaybookList, errors: [400, 401, 403, 422] },
   { method: 'patch', path: '/api/v1/playbook/{id}', summary: 'Edit a playbook entry (admin); the same URL rules', auth: true, body: playbookC.PlaybookPatch, response: z.object({ link: playbookC.PlaybookLink }), errors: [400, 401, 403, 404, 415, 422] },
   { method: 'delete', path: '/api/v1/playbook/{id}', summary: "Delete a playbook entry (admin); a group's members move to the top level", auth: true, status: 204, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/v1/graph', summary: 'Campaign Graph: campaigns (campaign=1,2), their live IOCs and YARA rule files as nodes and edges; filters type=ip,domain,…,yara, active=1 (served IOCs, approved rules), q (value, file or campaign name); at most limit (default and max 5000) nodes, children taken round-robin across campaigns, truncated=true when more matched', auth: true, query: graphC.GraphQuery as unknown as z.ZodObject, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/graph/export.csv', summary: 'The same graph’s nodes as CSV (kind, id, value, type, country, status, campaign_id, campaign); formula-looking cells neutralised', auth: true, query: graphC.GraphQuery as unknown as z.ZodObject, errors: [400, 401], media: 'text/csv' },
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', auth: true, errors: [401] },
   ...TAXII_OPERATIONS,
 ]

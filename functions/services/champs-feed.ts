@@ -79,7 +79,8 @@ export async function ticker(db: Db): Promise<{ custom: boolean; items: TickerIt
 
 /**
  * Threat velocity (IOCs created per local day over `days` days, team and system apart) and the
- * analyst activity split of the same window. Grouped by UTC hour in SQL, mapped to local days here.
+ * analyst activity split of the same window. Grouped by UTC hour in SQL (from the Champs IOC
+ * roll-up, schema/champs-rollup.ts), mapped to local days here.
  */
 export async function velocity(db: Db, now: Date, days = 30) {
   const s = await champsSettings(db)
@@ -87,8 +88,8 @@ export async function velocity(db: Db, now: Date, days = 30) {
   const first = addDays(today, -(days - 1))
   const since = startOfLocalDay(first, s.timeZone).toISOString()
   const rows = await db.all<{ hour: string; userId: number; username: string; displayName: string; system: number; n: number }>(sql`
-    SELECT substr(i.created_at, 1, 13) AS hour, i.created_by AS userId, u.username, u.display_name AS displayName, u.source = 'system' AS system, count(*) AS n
-    FROM iocs i JOIN users u ON u.id = i.created_by WHERE i.created_at >= ${since} GROUP BY 1, 2`)
+    SELECT substr(g.at, 1, 13) AS hour, g.user_id AS userId, u.username, u.display_name AS displayName, u.source = 'system' AS system, sum(g.n) AS n
+    FROM champs_ioc_groups g JOIN users u ON u.id = g.user_id WHERE g.at >= ${since} AND g.n > 0 GROUP BY 1, 2`)
   const dates = Array.from({ length: days }, (_, i) => addDays(first, i))
   const team = new Map(dates.map((d) => [d, 0]))
   const system = new Map(dates.map((d) => [d, 0]))

@@ -61,36 +61,93 @@ async function anomalies(db: Db, t: string, counts: Record<string, number>) {
   return out.sort((a, b) => b.count - a.count)
 }
 
-const grouped = (db: Db, select: SQL, where: SQL, limit = 10) =>
-  db.all<{ key: string; n: number }>(sql`SELECT ${select} AS key, count(*) AS n FROM iocs WHERE ${where} GROUP BY 1 HAVING key IS NOT NULL ORDER BY n DESC, key LIMIT ${limit}`)
+interface Fact {
+  type: string
+  source: string
+  country: string | null
+  tld: string | null
+  email: string | null
+  userId: number
+  hour: string
+  campaignId: number | null
+  n: number
+  comment: number
+  ticket: number
+  tags: number
+  len: number
+  permanent: number
+  active: number
+  expired: number
+}
+
+/** `ORDER BY n DESC, key LIMIT limit` over JS counts (keys compared as SQLite's BINARY collation does). */
+function top(counts: Map<string | null, number>, limit = 10) {
+  return [...counts]
+    .filter((e): e is [string, number] => e[0] !== null)
+    .map(([key, n]) => ({ key, n }))
+    .sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, limit)
+}
+
+function tally<T>(facts: Fact[], key: (f: Fact) => T) {
+  const out = new Map<T, number>()
+  for (const f of facts) out.set(key(f), (out.get(key(f)) ?? 0) + f.n)
+  return out
+}
 
 async function operations(db: Db, w: ReportWindow, now: Date, tz: string, ruleCounts: Record<string, number>) {
   const t = evalAt(w, now)
-  const inW = createdIn(w)
-  const [types, rate, countries, campaigns, campaignsBy, methods, expiry, tlds, emails, quality, rare, byAnalyst, anomalyList, yara] = await Promise.all([
-    grouped(db, sql`type`, inW),
-    db.all<{ hour: string; system: number; n: number }>(sql`SELECT substr(i.created_at, 1, 13) AS hour, u.source = 'system' AS system, count(*) AS n
-      FROM iocs i JOIN users u ON u.id = i.created_by WHERE i.created_at >= ${w.start} AND i.created_at < ${w.end} GROUP BY 1, 2`),
-    grouped(db, sql`nullif(country, '')`, sql`${inW} AND type = 'ip'`),
-    db.all<{ id: number; name: string; n: number }>(sql`SELECT c.id, c.name, count(*) AS n FROM iocs i JOIN campaigns c ON c.id = i.campaign_id
-      WHERE i.created_at >= ${w.start} AND i.created_at < ${w.end} GROUP BY c.id ORDER BY n DESC, c.name LIMIT 10`),
+  // One pass over the period's IOCs, grouped by every dimension the sections below need (a few
+  // thousand groups at 1M IOCs); each section is then a sum over those groups, not another scan.
+  const [facts, userRows, campaignsBy, rare, anomalyList, yara] = await Promise.all([
+    db.all<Fact>(sql`SELECT type, source, CASE WHEN type = 'ip' THEN nullif(country, '') END AS country, ${TLD} AS tld,
+        CASE WHEN type = 'email' THEN host END AS email, created_by AS userId, substr(created_at, 1, 13) AS hour, campaign_id AS campaignId,
+        count(*) AS n, coalesce(sum(trim(comment) <> ''), 0) AS comment, coalesce(sum(NOT ${AUTO_TICKET}), 0) AS ticket,
+        coalesce(sum(json_array_length(tags) > 0), 0) AS tags, coalesce(sum(length(trim(comment))), 0) AS len,
+        coalesce(sum(expires_at IS NULL), 0) AS permanent, coalesce(sum(expires_at > ${t}), 0) AS active, coalesce(sum(expires_at <= ${t}), 0) AS expired
+      FROM iocs WHERE ${createdIn(w)} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`),
+    db.all<{ id: number; username: string; name: string; system: number }>(sql`SELECT id, username, display_name AS name, source = 'system' AS system FROM users`),
     db.all<{ username: string; name: string; n: number }>(sql`SELECT u.username, u.display_name AS name, count(*) AS n FROM campaigns c JOIN users u ON u.id = c.created_by
       WHERE c.created_at >= ${w.start} AND c.created_at < ${w.end} GROUP BY u.id ORDER BY n DESC`),
-    grouped(db, sql`source`, inW, 20),
-    db.get<{ permanent: number; active: number; expired: number }>(sql`SELECT coalesce(sum(expires_at IS NULL), 0) AS permanent,
-      coalesce(sum(expires_at > ${t}), 0) AS active, coalesce(sum(expires_at <= ${t}), 0) AS expired FROM iocs WHERE ${inW}`),
-    grouped(db, TLD, inW),
-    grouped(db, sql`CASE WHEN type = 'email' THEN host END`, inW),
-    db.get<{ n: number; comment: number; ticket: number; campaign: number; tags: number; avgLen: number | null }>(sql`SELECT count(*) AS n,
-      coalesce(sum(trim(comment) <> ''), 0) AS comment, coalesce(sum(NOT ${AUTO_TICKET}), 0) AS ticket, coalesce(sum(campaign_id IS NOT NULL), 0) AS campaign,
-      coalesce(sum(json_array_length(tags) > 0), 0) AS tags, avg(length(trim(comment))) AS avgLen FROM iocs WHERE ${inW}`),
     db.all(sql`SELECT f.dim, f.key, f.at, u.username, u.display_name AS name, i.type, i.value FROM stats_firsts f
       LEFT JOIN users u ON u.id = f.user_id LEFT JOIN iocs i ON i.id = f.ioc_id WHERE f.at >= ${w.start} AND f.at < ${w.end} ORDER BY f.at DESC LIMIT 20`),
-    db.all<{ username: string; name: string; system: number; n: number }>(sql`SELECT u.username, u.display_name AS name, u.source = 'system' AS system, count(*) AS n
-      FROM iocs i JOIN users u ON u.id = i.created_by WHERE i.created_at >= ${w.start} AND i.created_at < ${w.end} GROUP BY u.id ORDER BY n DESC`),
     anomalies(db, t, ruleCounts),
     yaraCounts(db, t),
   ])
+  const users = new Map(userRows.map((u) => [u.id, u]))
+  const campaignIds = [...new Set(facts.map((f) => f.campaignId).filter((id): id is number => id !== null))]
+  const campaignNames = new Map(
+    (campaignIds.length
+      ? await db.all<{ id: number; name: string }>(sql`SELECT id, name FROM campaigns WHERE id IN (SELECT value FROM json_each(${JSON.stringify(campaignIds)}))`)
+      : []
+    ).map((c) => [c.id, c.name]),
+  )
+  const types = top(tally(facts, (f) => f.type))
+  const rateMap = new Map<string, { hour: string; system: number; n: number }>()
+  for (const f of facts) {
+    const u = users.get(f.userId)
+    if (!u) continue
+    const k = `${f.hour}|${u.system}`
+    const r = rateMap.get(k) ?? { hour: f.hour, system: u.system, n: 0 }
+    r.n += f.n
+    rateMap.set(k, r)
+  }
+  const rate = [...rateMap.values()]
+  const countries = top(tally(facts.filter((f) => f.type === 'ip'), (f) => f.country))
+  const campaigns = [...tally(facts.filter((f) => f.campaignId !== null && campaignNames.has(f.campaignId)), (f) => f.campaignId!)]
+    .map(([id, n]) => ({ id, name: campaignNames.get(id)!, n }))
+    .sort((a, b) => b.n - a.n || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, 10)
+  const methods = top(tally(facts, (f) => f.source), 20)
+  const sum = (k: keyof Fact) => facts.reduce((a, f) => a + (f[k] as number), 0)
+  const expiry = { permanent: sum('permanent'), active: sum('active'), expired: sum('expired') }
+  const tlds = top(tally(facts, (f) => f.tld))
+  const emails = top(tally(facts, (f) => f.email))
+  const total = sum('n')
+  const quality = { n: total, comment: sum('comment'), ticket: sum('ticket'), campaign: facts.reduce((a, f) => a + (f.campaignId !== null ? f.n : 0), 0), tags: sum('tags'), avgLen: total ? sum('len') / total : null }
+  const byAnalyst = [...tally(facts.filter((f) => users.has(f.userId)), (f) => f.userId)]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([id, n]) => ({ username: users.get(id)!.username, name: users.get(id)!.name, system: users.get(id)!.system, n }))
   // Hourly for a day, daily otherwise; split team / system / total.
   const daily = w.kind !== 'day'
   const labels: string[] = daily

@@ -15,7 +15,7 @@ const NON_SYSTEM = sql.raw(`(SELECT id FROM users WHERE source = 'system')`)
 /** Units counted toward a goal in [start, end): IOCs by non-system users, approved YARA rules, eligible deletions. */
 export async function goalCount(db: Db, goalType: TeamGoalRow['goalType'], start: string, end: string): Promise<number> {
   if (goalType === 'ioc_add') {
-    const r = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM iocs WHERE created_at >= ${start} AND created_at < ${end} AND created_by NOT IN ${NON_SYSTEM}`)
+    const r = await db.get<{ n: number }>(sql`SELECT coalesce(sum(n), 0) AS n FROM champs_ioc_groups WHERE at >= ${start} AND at < ${end} AND user_id NOT IN ${NON_SYSTEM}`)
     return r?.n ?? 0
   }
   if (goalType === 'deletion') {

@@ -27,7 +27,7 @@ const ACCESS: Record<Access, string[]> = {
     'POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'GET /api/v1/campaigns', 'GET /api/v1/campaigns/:id',
     'GET /api/v1/campaigns/:id/export.csv', 'GET /api/v1/champs', 'GET /api/v1/champs/config', 'GET /api/v1/champs/goals',
     'GET /api/v1/champs/spotlight/:userId', 'GET /api/v1/champs/ticker', 'GET /api/v1/champs/velocity', 'GET /api/v1/export/stix',
-    'GET /api/v1/feed-catalogue', 'GET /api/v1/geoip', 'GET /api/v1/imports', 'GET /api/v1/imports/:id', 'GET /api/v1/imports/:id/rows',
+    'GET /api/v1/feed-catalogue', 'GET /api/v1/geoip', 'GET /api/v1/graph', 'GET /api/v1/graph/export.csv', 'GET /api/v1/imports', 'GET /api/v1/imports/:id', 'GET /api/v1/imports/:id/rows',
     'GET /api/v1/iocs', 'GET /api/v1/iocs/:id', 'GET /api/v1/iocs/:id/history', 'GET /api/v1/iocs/export', 'POST /api/v1/iocs/parse',
     'GET /api/v1/notes', 'GET /api/v1/openapi.json', 'GET /api/v1/reports', 'GET /api/v1/stats/live', 'GET /api/v1/tokens',
     'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'GET /api/v1/users/:id/avatar', 'GET /api/v1/warninglists', 'GET /api/v1/yara',

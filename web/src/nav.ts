@@ -20,6 +20,7 @@ import { IconCode } from './components/YaraBits'
 import { IconMisp } from './components/MispParts'
 import { IconSettings } from './components/SettingsIcon'
 import { IconBook, IconPulse } from './components/PulseBits'
+import { IconGraph } from './components/GraphParts'
 import type { Dict } from './i18n/en'
 
 export interface NavItem {
@@ -45,6 +46,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/pulse', label: 'pulse', icon: IconPulse },
   { href: '/champs', label: 'champs', icon: IconTrophy },
   { href: '/reports', label: 'reports', icon: IconReport },
+  { href: '/graph', label: 'graph', icon: IconGraph },
   { href: '/admin/allowlist', label: 'allowlist', icon: IconShield, roles: ['admin'] },
   { href: '/admin/feed-consumers', label: 'feedConsumers', icon: IconRouter, roles: ['admin'] },
   { href: '/admin/custom-feeds', label: 'customFeeds', icon: IconRss, roles: ['admin'] },

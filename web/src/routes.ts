@@ -24,6 +24,7 @@ export const routes: RouteDefinition[] = [
       { path: '/reports', component: lazy(() => import('./pages/ReportsPage')) },
       { path: '/pulse', component: lazy(() => import('./pages/PulsePage')) },
       { path: '/admin/playbook', component: lazy(() => import('./pages/PlaybookPage')) },
+      { path: '/graph', component: lazy(() => import('./pages/GraphPage')) },
       {
         path: '/admin/feed-consumers',
         component: lazy(() => import('./pages/FeedConsumersPage')),

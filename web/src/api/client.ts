@@ -1056,3 +1056,23 @@ export function deletePlaybookLink(id: number): Promise<void> {
 export function reorderPlaybook(ids: number[]): Promise<{ items: PlaybookLink[] }> {
   return call(client.api.v1.playbook.order.$post({ json: { ids } }))
 }
+
+// ---- Campaign Graph ------------------------------------------------------------------------
+
+export type CampaignGraph = import('../../../functions/services/graph').Graph
+export type GraphNode = import('../../../functions/services/graph').GraphNode
+export interface GraphFilters {
+  campaign?: string
+  type?: string
+  active?: '1'
+  q?: string
+}
+
+export function campaignGraph(q: GraphFilters): Promise<CampaignGraph> {
+  return call(client.api.v1.graph.$get({ query: compact(q) as never }))
+}
+
+export function graphExportUrl(q: GraphFilters): string {
+  const query = new URLSearchParams(compact(q) as Record<string, string>).toString()
+  return client.api.v1.graph['export.csv'].$path() + (query ? `?${query}` : '')
+}

@@ -2,6 +2,7 @@ import { enSettings } from './en-settings'
 import { enCustomFeeds } from './en-custom-feeds'
 import { enPulse } from './en-pulse'
 import { enAnalytics } from './en-analytics'
+import { enGraph } from './en-graph'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
@@ -44,6 +45,7 @@ export const en = {
     settings: 'Settings',
     pulse: 'Feed Pulse',
     playbook: "Hunter's Playbook",
+    graph: 'Campaign Graph',
   },
   lang: {
     toggle: 'Switch the interface to Hebrew',
@@ -924,6 +926,7 @@ export const en = {
   settings: enSettings,
   ...enAnalytics,
   ...enPulse,
+  ...enGraph,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -2,6 +2,7 @@ import { heSettings } from './he-settings'
 import { heCustomFeeds } from './he-custom-feeds'
 import { hePulse } from './he-pulse'
 import { heAnalytics } from './he-analytics'
+import { heGraph } from './he-graph'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
@@ -42,6 +43,7 @@ export const he: Dict = {
     settings: 'הגדרות',
     pulse: 'דופק הפידים',
     playbook: 'ספר הציד',
+    graph: 'גרף קמפיינים',
   },
   lang: {
     toggle: 'החלפת שפת הממשק לאנגלית',
@@ -919,4 +921,5 @@ export const he: Dict = {
   settings: heSettings,
   ...heAnalytics,
   ...hePulse,
+  ...heGraph,
 }

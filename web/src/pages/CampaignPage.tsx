@@ -5,6 +5,7 @@ import { ConfirmBar } from '../components/ConfirmBar'
 import { Field } from '../components/Field'
 import { FormError, SuccessNote } from '../components/FormError'
 import { IconArrowStart, IconDownload, IconFlag, IconLinkOff, IconSearch, IconTrash } from '../components/Icons'
+import { IconGraph } from '../components/GraphParts'
 import { IocDrawer } from '../components/IocDrawer'
 import { IocTable, LoadMore } from '../components/IocTable'
 import { TextArea } from '../components/TextArea'
@@ -77,6 +78,10 @@ export default function CampaignPage() {
                   <A class="btn btn-secondary btn-sm" href={`/search?campaign=${c().id}`}>
                     <IconSearch size={16} />
                     {t('campaigns.openInSearch')}
+                  </A>
+                  <A class="btn btn-secondary btn-sm" href={`/graph?campaign=${c().id}`} data-testid="campaign-graph">
+                    <IconGraph size={16} />
+                    {t('graph.openGraph')}
                   </A>
                   <Show when={isAdmin(user())}>
                     <button type="button" class="btn btn-danger btn-sm" data-testid="campaign-delete" onClick={() => setConfirmDelete(true)}>

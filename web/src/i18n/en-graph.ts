@@ -1,0 +1,26 @@
+// Campaign Graph (English reference; he-graph.ts mirrors it).
+export const enGraph = {
+  graph: {
+    title: 'Campaign Graph',
+    subtitle: 'Campaigns with their IOCs and YARA rules. Click a node to open it.',
+    filters: 'Filters',
+    campaigns: 'Campaigns',
+    allCampaigns: 'All campaigns',
+    types: 'Types',
+    activeOnly: 'Active only',
+    search: 'Search',
+    searchPlaceholder: 'Value, file, campaign',
+    clear: 'Clear filters',
+    legend: 'Legend',
+    campaign: 'Campaign',
+    yara: 'YARA rule',
+    exportCsv: 'Export CSV',
+    exportPng: 'Export PNG',
+    counts: '{{ nodes }} nodes, {{ edges }} links',
+    truncated: 'Showing {{ shown }} of {{ matched }} nodes (limit {{ limit }}). Narrow the filters to see the rest.',
+    empty: 'Nothing matches these filters.',
+    canvasLabel: 'Graph of campaigns and their indicators',
+    openGraph: 'Open in graph',
+    fit: 'Fit to screen',
+  },
+}
