@@ -75,7 +75,6 @@ export async function reconcileLinks(
                          WHERE a.ioc_type = i.type AND a.ioc_value = i.value AND a.withdrawn_run = ${ctx.runId}))
       FROM iocs i WHERE ${doomed}`,
   ]
-  const expire = statements.length
   statements.push(
     sql`UPDATE iocs AS i SET expires_at = ${nowIso}, expiry_logged = 1, updated_at = ${nowIso}, updated_by = ${ctx.mispUserId} WHERE ${doomed}`,
     bumpGeneration(db) as never,
@@ -84,8 +83,14 @@ export async function reconcileLinks(
         json_object('run', ${ctx.runId}, 'checked', ${uuids.length}, 'withdrawn', ${withdrawn.length},
           'expired', (SELECT count(*) FROM ioc_history WHERE event = 'expired' AND at = ${nowIso} AND json_extract(diff, '$.reason') = 'misp_withdrawn')))`,
   )
+  // Counted by a query in the same transaction: D1's change counts include the writes of the
+  // roll-up triggers on iocs and ioc_history (stats, Champs, Feed Pulse).
+  const counted = statements.length
+  statements.push(
+    sql`SELECT count(*) AS n FROM ioc_history WHERE event = 'expired' AND at = ${nowIso} AND actor_id = ${ctx.mispUserId}
+      AND json_extract(diff, '$.reason') = 'misp_withdrawn'`,
+  )
   const results = await runBatch(db, statements)
-  // Counted from the history insert (one row per expired IOC): an UPDATE of iocs also counts the
-  // stats roll-up triggers' writes in D1's change count.
-  return { checked: uuids.length, withdrawn: withdrawn.length, expired: results[expire - 1].meta.changes ?? 0 }
+  const expired = (results[counted].results[0] as { n: number } | undefined)?.n ?? 0
+  return { checked: uuids.length, withdrawn: withdrawn.length, expired }
 }
