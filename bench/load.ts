@@ -83,7 +83,7 @@ export async function benchLoad() {
           } else errors.push(`${feed}: ${res.status}`)
         } catch (err) {
           count('feed error')
-          errors.push(`${feed}: ${(err as Error).message}`)
+          errors.push(`${feed} @${((Date.now() - until) / 1000 + SECONDS).toFixed(1)}s: ${(err as Error).message}`)
         }
       }
     }
@@ -102,7 +102,7 @@ export async function benchLoad() {
           else errors.push(`write ${value}: ${res.status} ${res.json?.error?.code ?? ''}`)
         } catch (err) {
           count('write error')
-          errors.push(`write ${value}: ${(err as Error).message}`)
+          errors.push(`write @${((Date.now() - until) / 1000 + SECONDS).toFixed(1)}s: ${(err as Error).message}`)
         }
       }
     }
@@ -116,7 +116,7 @@ export async function benchLoad() {
     for (const [k, v] of [...statuses].sort()) console.log(`  ${k}: ${v}`)
     console.log(`  feed 200 latency p50 ${ms(pct(feedLatency['200'], 50))}, p99 ${ms(pct(feedLatency['200'], 99))}; 304 p50 ${ms(pct(feedLatency['304'], 50))}, p99 ${ms(pct(feedLatency['304'], 99))}`)
     console.log(`writes acknowledged: ${acknowledged.length} (${(acknowledged.length / elapsed).toFixed(1)}/s), latency p50 ${ms(pct(writeLatency, 50))}, p99 ${ms(pct(writeLatency, 99))}`)
-    console.log(`errors: ${errors.length}${errors.length ? ` (first: ${errors.slice(0, 5).join('; ')})` : ''}`)
+    console.log(`errors: ${errors.length}${errors.length ? ` (first: ${errors.slice(0, 12).join('; ')})` : ''}`)
     // Every acknowledged write is there, live.
     let present = 0
     for (let i = 0; i < acknowledged.length; i += 500) {
