@@ -6,21 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Client, startMoat } from '../tests/helpers/moat'
-import { load } from './stats'
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (n=${xs.length})`
-
-async function timed(c: Client, url: string, n: number) {
-  const times: number[] = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    const res = await c.get(url)
-    times.push(performance.now() - t)
-    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${res.text}`)
-  }
-  return times
-}
+import { fmt, load, timed } from './stats'
 
 export async function benchPulse() {
   const n = Number(process.env.BENCH_PULSE_IOCS ?? 1_000_000)

@@ -11,7 +11,7 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (n=${xs.length})`
+export const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (n=${xs.length})`
 
 const COUNTRIES = ['US', 'DE', 'NL', 'RU', 'CN', 'GB', 'FR', 'IR', 'KP', 'BR', 'IN', 'UA', '']
 const TLDS = ['com', 'net', 'org', 'ru', 'xyz', 'top', 'io', 'info', 'cn', 'co.uk']
@@ -57,7 +57,8 @@ export async function load(moat: Awaited<ReturnType<typeof startMoat>>, n: numbe
   }
 }
 
-async function timed(c: Client, url: string, n: number) {
+/** n sequential GETs of url (each must answer 200): their latencies in ms. */
+export async function timed(c: Client, url: string, n: number) {
   const times: number[] = []
   for (let i = 0; i < n; i++) {
     const t = performance.now()

@@ -22,6 +22,28 @@ export const INFO_ONLY_CODE = 'port_dropped'
  * new value: the earlier-line duplicates among them change with it). `ifStale`: only when the live
  * state moved since the batch's stamp.
  */
+/** The live IOC a staged row (table or alias `t`) duplicates. */
+export function liveDuplicateSql(t: string) {
+  const r = sql.raw(t)
+  return sql`(SELECT i.id FROM iocs i WHERE i.type = ${r}.type AND i.value = ${r}.value AND i.deleted_at IS NULL)`
+}
+
+/** The first allowlist entry a staged row (table or alias `t`) hits: exact value, host suffix or CIDR. */
+export function allowlistHitSql(t: string) {
+  const r = sql.raw(t)
+  return sql`(SELECT min(x) FROM (
+        SELECT (SELECT min(a.id) FROM allowlist a WHERE a.kind = 'exact' AND a.value = ${r}.value) AS x
+        UNION ALL SELECT (SELECT min(a.id) FROM json_each(${r}.suffixes) s JOIN allowlist a ON a.kind = 'suffix' AND a.value = s.value)
+        UNION ALL SELECT (SELECT min(a.id) FROM allowlist a WHERE ${r}.ip_start IS NOT NULL AND a.kind = 'cidr'
+                          AND a.ip_start <= ${r}.ip_end AND a.ip_end >= ${r}.ip_start)))`
+}
+
+/** A row's status from its classification columns, given how to tell an invalid and a warning row. */
+export function statusCaseSql(invalid: SQL, warning: SQL) {
+  return sql`CASE WHEN ${invalid} THEN 'invalid' WHEN allowlist_id IS NOT NULL THEN 'allowlisted'
+    WHEN dup_ioc_id IS NOT NULL OR dup_of_line IS NOT NULL THEN 'duplicate' WHEN ${warning} THEN 'warning' ELSE 'new' END`
+}
+
 export function classifyStatements(batch: BatchRef, idx?: number, opts: { ifStale?: boolean; sameValues?: string[] } = {}) {
   const b = ref(batch)
   const stale = opts.ifStale
@@ -36,23 +58,16 @@ export function classifyStatements(batch: BatchRef, idx?: number, opts: { ifStal
   const scope = sql`${rows}${stale}`
   return [
     sql`UPDATE import_rows SET
-      dup_ioc_id = (SELECT i.id FROM iocs i WHERE i.type = import_rows.type AND i.value = import_rows.value AND i.deleted_at IS NULL),
+      dup_ioc_id = ${liveDuplicateSql('import_rows')},
       -- min(line) over the (batch, type, value) index: ORDER BY idx would walk every earlier row.
       dup_of_line = (SELECT min(r2.line) FROM import_rows r2 WHERE r2.batch_id = import_rows.batch_id AND r2.type = import_rows.type
                      AND r2.value = import_rows.value AND +r2.idx < import_rows.idx),
-      allowlist_id = (SELECT min(x) FROM (
-        SELECT (SELECT min(a.id) FROM allowlist a WHERE a.kind = 'exact' AND a.value = import_rows.value) AS x
-        UNION ALL SELECT (SELECT min(a.id) FROM json_each(import_rows.suffixes) s JOIN allowlist a ON a.kind = 'suffix' AND a.value = s.value)
-        UNION ALL SELECT (SELECT min(a.id) FROM allowlist a WHERE import_rows.ip_start IS NOT NULL AND a.kind = 'cidr'
-                          AND a.ip_start <= import_rows.ip_end AND a.ip_end >= import_rows.ip_start)))
+      allowlist_id = ${allowlistHitSql('import_rows')}
       WHERE ${scope} AND type IS NOT NULL`,
-    sql`UPDATE import_rows SET status = CASE
-        WHEN error IS NOT NULL THEN 'invalid'
-        WHEN allowlist_id IS NOT NULL THEN 'allowlisted'
-        WHEN dup_ioc_id IS NOT NULL OR dup_of_line IS NOT NULL THEN 'duplicate'
-        WHEN listed IS NOT NULL OR EXISTS (SELECT 1 FROM json_each(import_rows.warnings) w
-                                           WHERE json_extract(w.value, '$.code') <> ${INFO_ONLY_CODE}) THEN 'warning'
-        ELSE 'new' END
+    sql`UPDATE import_rows SET status = ${statusCaseSql(
+      sql`error IS NOT NULL`,
+      sql`listed IS NOT NULL OR EXISTS (SELECT 1 FROM json_each(import_rows.warnings) w WHERE json_extract(w.value, '$.code') <> ${INFO_ONLY_CODE})`,
+    )}
       WHERE ${scope}`,
   ]
 }

@@ -20,8 +20,11 @@ import {
   getImportBatch,
   getImportRow,
   importCounts,
+  allowlistHitSql,
   INFO_ONLY_CODE,
+  liveDuplicateSql,
   stampStatement,
+  statusCaseSql,
   type ImportBatchRow,
 } from '../repos/imports'
 import { getSetting } from '../repos/settings'
@@ -148,17 +151,10 @@ function insertChunk(batch: number | ReturnType<typeof sql>, json: string) {
       FROM json_each(${json})),
     c AS MATERIALIZED (
       SELECT x.*,
-        CASE WHEN x.type IS NOT NULL THEN (SELECT i.id FROM iocs i WHERE i.type = x.type AND i.value = x.value AND i.deleted_at IS NULL) END AS dup_ioc_id,
-        CASE WHEN x.type IS NOT NULL THEN (SELECT min(y) FROM (
-          SELECT (SELECT min(a.id) FROM allowlist a WHERE a.kind = 'exact' AND a.value = x.value) AS y
-          UNION ALL SELECT (SELECT min(a.id) FROM json_each(x.suffixes) s JOIN allowlist a ON a.kind = 'suffix' AND a.value = s.value)
-          UNION ALL SELECT (SELECT min(a.id) FROM allowlist a WHERE x.ip_start IS NOT NULL AND a.kind = 'cidr'
-                            AND a.ip_start <= x.ip_end AND a.ip_end >= x.ip_start))) END AS allowlist_id
+        CASE WHEN x.type IS NOT NULL THEN ${liveDuplicateSql('x')} END AS dup_ioc_id,
+        CASE WHEN x.type IS NOT NULL THEN ${allowlistHitSql('x')} END AS allowlist_id
       FROM x),
-    s AS (
-      SELECT c.*, CASE WHEN bad THEN 'invalid' WHEN allowlist_id IS NOT NULL THEN 'allowlisted'
-        WHEN dup_ioc_id IS NOT NULL OR dup_of_line IS NOT NULL THEN 'duplicate' WHEN warn THEN 'warning' ELSE 'new' END AS status
-      FROM c)
+    s AS (SELECT c.*, ${statusCaseSql(sql`bad`, sql`warn`)} AS status FROM c)
     INSERT INTO import_rows (batch_id, idx, line, raw, type, value, host, ip_start, ip_end, suffixes, ticket,
       comment, campaign, tags, ttl, expires_at, created_at, error, warnings, listed, extra, dup_ioc_id, dup_of_line,
       allowlist_id, status, selected)
