@@ -224,7 +224,7 @@ const countLines = (body: Uint8Array) => {
 function getFeed(url: string): Promise<{ elapsed: number; wire: Buffer; body: Buffer; encoding: string; etag: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now()
-    const req = request(url, { agent: false, headers: { 'cf-connecting-ip': '198.51.100.7' } }, (res) => {
+    const req = request(url, { agent: false, headers: { 'x-forwarded-for': '198.51.100.7' } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (d: Buffer) => chunks.push(d))
       res.on('error', reject)

@@ -14,7 +14,7 @@ import { loadIocs } from './iocs'
 const IOCS = Number(process.env.BENCH_LOAD_IOCS ?? 1_000_000)
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
 const POLLERS = Number(process.env.BENCH_LOAD_POLLERS ?? 200)
-const WRITERS = 5
+const WRITERS = Number(process.env.BENCH_LOAD_WRITERS ?? 5)
 const FEEDS = ['/feed/pa/ip', '/feed/pa/domain', '/feed/pa/url', '/feed/hash', '/feed/cp/all', '/feed/esa/email', '/feed/cp/network/ip']
 
 const pct = (xs: number[], p: number) => {
@@ -109,13 +109,38 @@ export async function benchLoad() {
 
     console.log(`running ${POLLERS} pollers + ${WRITERS} writers for ${SECONDS} s ...`)
     t = performance.now()
-    await Promise.all([...Array.from({ length: POLLERS }, (_, i) => poller(i)), ...Array.from({ length: WRITERS }, (_, w) => writer(w))])
+    // How long a trivial request (a static asset, new connection) waits behind the load: it shows
+    // how busy workerd's one thread is, which is what made kept-alive connections drop (bin/front.ts).
+    const probeLatency: number[] = []
+    const probe = async () => {
+      while (Date.now() < until) {
+        const started = performance.now()
+        try {
+          await new Promise<void>((resolve, reject) => {
+            const req = request({ host: base.hostname, port: base.port, path: '/favicon.svg', agent: false }, (res) => {
+              res.resume()
+              res.on('end', resolve)
+            })
+            req.on('error', reject)
+            req.end()
+          })
+          probeLatency.push(performance.now() - started)
+        } catch (err) {
+          count('probe error')
+          errors.push(`probe: ${(err as Error).message}`)
+        }
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    }
+    await Promise.all([...Array.from({ length: POLLERS }, (_, i) => poller(i)), ...Array.from({ length: WRITERS }, (_, w) => writer(w)), probe()])
     const elapsed = (performance.now() - t) / 1000
     const feedRequests = feedLatency['200'].length + feedLatency['304'].length
     console.log(`feed requests served: ${feedRequests} (${(feedRequests / elapsed).toFixed(0)}/s), ${(bytes / 1024 / 1024).toFixed(0)} MB sent`)
     for (const [k, v] of [...statuses].sort()) console.log(`  ${k}: ${v}`)
     console.log(`  feed 200 latency p50 ${ms(pct(feedLatency['200'], 50))}, p99 ${ms(pct(feedLatency['200'], 99))}; 304 p50 ${ms(pct(feedLatency['304'], 50))}, p99 ${ms(pct(feedLatency['304'], 99))}`)
     console.log(`writes acknowledged: ${acknowledged.length} (${(acknowledged.length / elapsed).toFixed(1)}/s), latency p50 ${ms(pct(writeLatency, 50))}, p99 ${ms(pct(writeLatency, 99))}`)
+    console.log(`static asset while loaded: p50 ${ms(pct(probeLatency, 50))}, p99 ${ms(pct(probeLatency, 99))}, max ${ms(Math.max(0, ...probeLatency))} (n=${probeLatency.length})`)
+    console.log(`GET/HEAD re-sent by the front after workerd closed a pooled connection: ${moat.rt.front.retries()}`)
     console.log(`errors: ${errors.length}${errors.length ? ` (first: ${errors.slice(0, 12).join('; ')})` : ''}`)
     // Every acknowledged write is there, live.
     let present = 0

@@ -51,7 +51,7 @@ export async function benchPassword() {
     const t = performance.now()
     const res = await fetch(new URL('/api/v1/auth/login', rt.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'cf-connecting-ip': `192.0.2.${i}` },
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i}` },
       body: JSON.stringify({ username: 'admin', password: 'bench-Password-97531' }),
     })
     if (res.status !== 200) throw new Error(`login failed: ${res.status}`)

@@ -35,7 +35,8 @@ Environment: MOAT_DATA (./data), MOAT_HOST (127.0.0.1), MOAT_PORT (8787),
 MOAT_ADMIN_PASSWORD (first admin's password instead of a generated one),
 MOAT_TLS_KEY + MOAT_TLS_CERT (PEM files: serve HTTPS), MOAT_HTTP_PORT (with HTTPS: a plain
 listener that redirects to HTTPS), MOAT_SERVER_NAME (self-signed certificate's name),
-MOAT_BACKUP_CRON (daily backup time, default '30 2 * * *' UTC), MOAT_DEBUG=1 (verbose logs).`
+MOAT_BACKUP_CRON (daily backup time, default '30 2 * * *' UTC), MOAT_TRUSTED_PROXIES
+(reverse proxies whose X-Forwarded-For is believed), MOAT_DEBUG=1 (verbose logs).`
 
 function printOnce(title: string, lines: string[]) {
   // Deliberately not a structured log line: the one-time password is shown once and never logged.

@@ -42,9 +42,11 @@ export interface LaunchOptions {
   adminPassword?: string
   httpsKeyPath?: string
   httpsCertPath?: string
+  /** Addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed (MOAT_TRUSTED_PROXIES). */
+  trustedProxies?: string[]
 }
 
-/** Options from the environment: MOAT_DATA, MOAT_HOST, MOAT_PORT, MOAT_ADMIN_PASSWORD, MOAT_TLS_*. */
+/** Options from the environment: MOAT_DATA, MOAT_HOST, MOAT_PORT, MOAT_ADMIN_PASSWORD, MOAT_TLS_*, MOAT_TRUSTED_PROXIES. */
 export function optionsFromEnv(env = process.env): LaunchOptions {
   const port = Number(env.MOAT_PORT ?? 8787)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`MOAT_PORT must be 0-65535, got '${env.MOAT_PORT}'`)
@@ -58,6 +60,7 @@ export function optionsFromEnv(env = process.env): LaunchOptions {
     adminPassword: env.MOAT_ADMIN_PASSWORD || undefined,
     httpsKeyPath: key,
     httpsCertPath: cert,
+    trustedProxies: (env.MOAT_TRUSTED_PROXIES ?? '').split(',').map((e) => e.trim()).filter(Boolean),
   }
 }
 

@@ -3,6 +3,7 @@ import { Log, LogLevel, Miniflare } from 'miniflare'
 import { hashPassword } from '../functions/lib/password'
 import { WORKER_BUNDLE } from './build'
 import { packageVersion, readWranglerConfig, type LaunchOptions } from './config'
+import { startFront, type Front } from './front'
 import { createHostHandler } from './host'
 import { loadOrCreateKeys } from './keys'
 import { applyMigrations } from './migrate'
@@ -17,6 +18,8 @@ export interface Runtime {
   mf: Miniflare
   url: URL
   dataDir: string
+  /** The client-facing listener (bin/front.ts). */
+  front: Front
   dispose(): Promise<void>
 }
 
@@ -26,9 +29,9 @@ export async function createRuntime(opts: LaunchOptions): Promise<Runtime> {
   const keys = loadOrCreateKeys(opts.dataDir)
   const https = opts.httpsKeyPath && opts.httpsCertPath
   const mf = new Miniflare({
-    host: opts.host,
-    port: opts.port,
-    ...(https ? { httpsKeyPath: opts.httpsKeyPath, httpsCertPath: opts.httpsCertPath } : {}),
+    // workerd listens on loopback only; clients reach it through the front (bin/front.ts).
+    host: '127.0.0.1',
+    port: 0,
     // Without this Miniflare downloads request.cf data from the internet at start.
     cf: false,
     telemetry: { enabled: false },
@@ -58,8 +61,31 @@ export async function createRuntime(opts: LaunchOptions): Promise<Runtime> {
       },
     ],
   })
-  const url = await mf.ready
-  return { mf, url, dataDir: opts.dataDir, dispose: () => mf.dispose() }
+  const upstream = await mf.ready
+  let front
+  try {
+    front = await startFront({
+      host: opts.host,
+      port: opts.port,
+      upstream,
+      tls: https ? { keyPath: opts.httpsKeyPath!, certPath: opts.httpsCertPath! } : undefined,
+      trustedProxies: opts.trustedProxies,
+    })
+  } catch (err) {
+    await mf.dispose()
+    throw err
+  }
+  const running = front
+  return {
+    mf,
+    url: running.url,
+    dataDir: opts.dataDir,
+    front: running,
+    async dispose() {
+      await running.close()
+      await mf.dispose()
+    },
+  }
 }
 
 export async function migrate(rt: Runtime): Promise<string[]> {

@@ -22,7 +22,7 @@ export interface TestMoat {
  */
 export async function startMoat(dataDir?: string): Promise<TestMoat> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'moat-test-'))
-  const rt = await createRuntime({ dataDir: dir, host: '127.0.0.1', port: 0 })
+  const rt = await createRuntime({ dataDir: dir, host: '127.0.0.1', port: 0, trustedProxies: ['127.0.0.1'] })
   await migrate(rt)
   await bootstrapAdmin(rt, ADMIN_PASSWORD)
   const db = await rt.mf.getD1Database('DB')
@@ -63,7 +63,7 @@ export class Client {
   }
 
   async request(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-    const h: Record<string, string> = { 'cf-connecting-ip': this.ip, ...headers }
+    const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers }
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     if (method !== 'GET' && method !== 'HEAD' && !('x-csrf-token' in h) && this.csrf) h['x-csrf-token'] = this.csrf
     let payload: BodyInit | undefined
