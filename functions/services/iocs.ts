@@ -15,6 +15,7 @@ import { getUserById } from '../repos/users'
 import { checkIocSafety } from './ioc-checks'
 import { assertNotCritical, getIocPolicy } from './ioc-policy'
 import { defaultTtlFor } from '../domain/ttl-policy'
+import { criticalWarnings } from '../domain/sanity-policy'
 
 export interface Actor {
   id: number
@@ -88,7 +89,8 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
     })
   }
   // A critical hit the actor may not confirm is refused before anything else (even extending a duplicate).
-  assertNotCritical(verdict.warnings, (await getIocPolicy(db)).sanityMode, actor, parsed)
+  const { sanityMode } = await getIocPolicy(db)
+  assertNotCritical(verdict.warnings, sanityMode, actor, parsed)
   const nowIso = now.toISOString()
   const existing = await getLiveIoc(db, parsed.type, parsed.value)
   if (existing) return onDuplicate(db, existing, input, actor, now)
@@ -97,6 +99,8 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
       warnings: verdict.warnings,
       type: parsed.type,
       value: parsed.value,
+      // An admin confirming what analysts may not (block_non_admin): the UI says so.
+      ...(sanityMode === 'block_non_admin' && criticalWarnings(verdict.warnings).length ? { critical: criticalWarnings(verdict.warnings).map((w) => w.code) } : {}),
     })
   }
   const expiresAt = await expiryOf(db, input, now, parsed.type)

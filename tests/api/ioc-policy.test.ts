@@ -175,6 +175,7 @@ describe('sanity mode for critical hits', () => {
     const ask = await admin.post('/api/v1/iocs', { value: '1.1.1.1' })
     expect([ask.status, ask.json.error.code]).toEqual([422, 'confirmation_required'])
     expect(ask.json.error.details.warnings.map((w: any) => w.code)).toContain('public_resolver')
+    expect(ask.json.error.details.critical).toEqual(['public_resolver'])
     expect((await admin.post('/api/v1/iocs', { value: '1.1.1.1', confirm: true })).status).toBe(201)
     // Even a duplicate is refused to an analyst first: no extending an admin's critical IOC.
     expect((await ana.post('/api/v1/iocs', { value: '1.1.1.1', onDuplicate: 'extend' })).json.error.code).toBe('critical_blocked')
@@ -237,6 +238,7 @@ describe('sanity mode for critical hits', () => {
     await setDefaults({ sanityMode: 'warn_all' })
     const ask = await ana.post('/api/v1/iocs', { value: '8.8.4.4' })
     expect(ask.json.error.code).toBe('confirmation_required')
+    expect(ask.json.error.details.critical).toBeUndefined()
     expect((await ana.post('/api/v1/iocs', { value: '8.8.4.4', confirm: true })).status).toBe(201)
     const s = await stage(ana, ['77.88.8.8', 'ac.jp'].join('\n'))
     expect(s.counts).toMatchObject({ warning: 2, invalid: 0 })

@@ -254,6 +254,8 @@ describe('Defaults: lifetime per type and the sanity mode (issue 9)', () => {
     await page.fill('[data-testid=submit-value]', '1.1.1.1')
     await page.click('[data-testid=submit-button]')
     await expect.poll(() => page.getAttribute('[data-testid=submit-result]', 'data-result')).toBe('confirm')
+    expect(await page.locator('[data-testid=critical-note]').textContent()).toBe('ממצא קריטי: אנליסטים אינם יכולים להגיש אותו; כמנהל אתם רשאים לאשר.')
+    await page.screenshot({ path: path.join(SHOTS, 'submit-critical-confirm-admin-he-dark.png'), fullPage: true })
     await page.click('[data-testid=confirm-button]')
     await expect.poll(() => page.getAttribute('[data-testid=submit-result]', 'data-result')).toBe('created')
     // Leave English light for the tests after.

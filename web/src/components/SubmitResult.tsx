@@ -12,7 +12,7 @@ export type SubmitOutcome =
   | { kind: 'created'; ioc: Ioc; warnings: IocWarningItem[] }
   | { kind: 'extended'; ioc: Ioc; extended: boolean }
   | { kind: 'duplicate'; ioc: Ioc }
-  | { kind: 'confirm'; warnings: IocWarningItem[] }
+  | { kind: 'confirm'; warnings: IocWarningItem[]; critical?: boolean }
   | { kind: 'blocked'; check?: string; forAll: boolean }
   | { kind: 'allowlisted'; entry: { value: string; reason: string; kind?: string } }
   | { kind: 'invalid'; title: string; detail?: string; suggestion?: string }
@@ -108,6 +108,9 @@ export function SubmitResult(props: {
               <Title icon="warn" text={t('result.confirmTitle')} />
               <p>{t('result.confirmBody')}</p>
               <WarningList warnings={o().warnings} testId="confirm-warnings" />
+              <Show when={o().critical}>
+                <p class="muted" data-testid="critical-note">{t('policy.criticalNote')}</p>
+              </Show>
               <div class="button-row">
                 <button type="button" class="btn btn-primary btn-sm" data-testid="confirm-button" disabled={props.busy} onClick={() => props.onConfirm()}>
                   {props.busy ? t('result.confirming') : t('result.confirm')}

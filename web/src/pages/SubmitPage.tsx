@@ -36,7 +36,7 @@ function outcomeOf(err: unknown, wanted: IocType | ''): SubmitOutcome {
       if (details.ioc) return { kind: 'duplicate', ioc: details.ioc as never }
       break
     case 'confirmation_required':
-      return { kind: 'confirm', warnings: (details.warnings as never) ?? [] }
+      return { kind: 'confirm', warnings: (details.warnings as never) ?? [], critical: Array.isArray(details.critical) && details.critical.length > 0 }
     case 'critical_blocked':
       return { kind: 'blocked', check: typeof details.check === 'string' ? details.check : undefined, forAll: details.mode === 'block_all' }
     case 'allowlisted':
