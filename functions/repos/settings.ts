@@ -5,6 +5,10 @@ import type { Db } from '../env'
 /** Settings with their defaults: one place that says what can be configured. */
 export const SETTING_DEFAULTS = {
   'iocs.defaultTtl': '3m',
+  /** Per-type lifetimes over `iocs.defaultTtl` (`{"ip": "1m", "hash": "permanent"}`; domain/ttl-policy.ts). */
+  'iocs.ttlByType': {} as Record<string, string>,
+  /** Who may confirm a critical sanity hit: `block_all`, `block_non_admin` or `warn_all` (domain/sanity-policy.ts). */
+  'iocs.sanityMode': 'block_non_admin',
   'iocs.defaultConfidence': 70,
   'iocs.defaultSeverity': 'medium',
   'general.timezone': 'UTC',

@@ -6,6 +6,7 @@ import { migrationItems } from '../../schema/migration'
 import { importBatches, importRows, warninglistEntries, warninglists } from '../../schema/tables'
 import { parseImport, type ImportFormat, type StagedError, type StagedMeta, type StagedRow } from '../domain/import-parse'
 import { parseIoc, type IocType, type IocWarning } from '../domain/ioc'
+import { CRITICAL_CODES, criticalBlocks, criticalRefusal, type SanityMode } from '../domain/sanity-policy'
 import { sanityWarnings } from '../domain/sanity'
 import { autoTicket } from '../domain/ticket'
 import { expiryFromTtl, TTL_PRESETS, type TtlPreset } from '../domain/ttl'
@@ -33,6 +34,7 @@ import { fillImportCountries } from './geoip'
 import { findWarninglistHits } from '../repos/warninglists'
 import { iocKeys } from './ioc-checks'
 import type { Actor } from './iocs'
+import { getIocPolicy } from './ioc-policy'
 
 export type ImportSource = ImportBatchRow['source']
 
@@ -102,6 +104,17 @@ export function prepareRow(row: StagedRow, nowIso: string, listed: WarninglistMa
     warnings: [...row.warnings, ...sanityWarnings(row.type, row.value)],
     listed: listed ? listed({ type: row.type, value: row.value }) : null,
   }
+}
+
+/**
+ * A critical sanity hit the actor may not confirm (domain/sanity-policy.ts) makes the row an error
+ * (`critical_blocked`, status invalid: it cannot be selected), unless it already has one.
+ */
+export function blockCritical(row: PreparedRow, mode: SanityMode, role: Actor['role']): PreparedRow {
+  if (row.error || !row.type) return row
+  const refusal = criticalRefusal(row.warnings, mode, role)
+  if (refusal) row.error = { ...refusal, message: `value: ${refusal.message}` }
+  return row
 }
 
 /** Every enabled warninglist, indexed for bulk lookups (null when there are none). */
@@ -271,7 +284,8 @@ async function stageParsed(db: Db, parsed: StagedRow[], batch: Omit<StageInput, 
   assertRowLimit(parsed.length)
   const nowIso = new Date().toISOString()
   const matcher = await loadWarninglistMatcher(db)
-  return stageRows(db, { ...batch, rows: parsed.map((r) => prepareRow(r, nowIso, matcher)) }, actor)
+  const { sanityMode } = await getIocPolicy(db)
+  return stageRows(db, { ...batch, rows: parsed.map((r) => blockCritical(prepareRow(r, nowIso, matcher), sanityMode, actor.role)) }, actor)
 }
 
 const TAG_OK = /^[\p{L}\p{N}_.:\-/ ]{1,40}$/u
@@ -388,6 +402,7 @@ export async function editImportRow(db: Db, batchId: number, idx: number, patch:
   }
   const prepared = prepareRow(staged, new Date().toISOString(), null)
   if (!reparse) prepared.warnings = row.warnings ?? []
+  blockCritical(prepared, (await getIocPolicy(db)).sanityMode, actor.role)
   if (prepared.type) {
     const [hit] = await findWarninglistHits(db, { value: prepared.value!, ...iocKeys(prepared.type, prepared.value!) })
     prepared.listed = hit ?? null
@@ -456,6 +471,21 @@ export async function discardImport(db: Db, batchId: number, actor: Actor) {
   ])
 }
 
+/**
+ * Staged rows with a critical sanity hit become `critical_blocked` errors (the set-based form of
+ * blockCritical, for a commit by someone the mode refuses).
+ */
+export function blockCriticalStatement(batch: number | SQL, mode: SanityMode) {
+  const codes = JSON.stringify([...CRITICAL_CODES])
+  const who = mode === 'block_all' ? 'nobody may confirm it' : 'only an admin may confirm it'
+  const hit = sql`(SELECT w.value FROM json_each(import_rows.warnings) w
+    WHERE json_extract(w.value, '$.code') IN (SELECT value FROM json_each(${codes})) ORDER BY w.key LIMIT 1)`
+  return sql`UPDATE import_rows SET selected = 0, status = 'invalid',
+      error = json_object('code', 'critical_blocked', 'field', 'value', 'part', json_extract(${hit}, '$.code'),
+        'message', 'value: ' || json_extract(${hit}, '$.message') || ' (a critical sanity hit, ' || json_extract(${hit}, '$.code') || ': ' || ${who} || ')')
+    WHERE batch_id = ${batch} AND error IS NULL AND type IS NOT NULL AND ${hit} IS NOT NULL`
+}
+
 export interface CommitOptions extends ImportOptions {
   exclude?: number[]
   /** Migrations keep past expiries (imported as expired) and the source's own authors and dates. */
@@ -478,7 +508,10 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   const batch = await loadBatch(db, batchId, actor, true)
   const options = { ...batch.options, ...Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== 'exclude' && k !== 'source' && v !== undefined)) } as ImportOptions
   const nowIso = now.toISOString()
-  const ttl = (options.ttl ?? (await getSetting(db, 'iocs.defaultTtl'))) as TtlPreset
+  const policy = await getIocPolicy(db)
+  // The batch's lifetime when the analyst chose one, else each row's type default (iocs.ttlByType, then iocs.defaultTtl).
+  const byType = options.ttl ? {} : policy.ttlByType
+  const ttl = (options.ttl ?? policy.defaultTtl) as TtlPreset
   const expiries = Object.fromEntries(TTL_PRESETS.map((t) => [t, expiryFromTtl(t, now)]))
   const user = await getUserById(db, actor.id)
   const ticket = options.ticket || autoTicket(user?.displayName ?? actor.username, now, await getSetting(db, 'general.timezone'))
@@ -497,7 +530,10 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   const historyActor = input.sourceAuthors
     ? sql`created_by, coalesce((SELECT username FROM users WHERE users.id = iocs.created_by), ${actor.username}), created_at`
     : sql`${actor.id}, ${actor.username}, ${nowIso}`
-  const expiry = sql`CASE WHEN r.expires_at IS NOT NULL THEN r.expires_at ELSE CASE coalesce(r.ttl, ${ttl})
+  // A row's own expiry or TTL wins, then the batch's, then its type's default: one CASE, set-based.
+  const typeTtl = sql`CASE WHEN r.type IN ('md5', 'sha1', 'sha256') THEN 'hash' ELSE r.type END`
+  const defaultTtl = sql`coalesce(json_extract(${JSON.stringify(byType)}, '$.' || ${typeTtl}), ${ttl})`
+  const expiry = sql`CASE WHEN r.expires_at IS NOT NULL THEN r.expires_at ELSE CASE coalesce(r.ttl, ${defaultTtl})
     WHEN '1w' THEN ${expiries['1w']} WHEN '1m' THEN ${expiries['1m']} WHEN '3m' THEN ${expiries['3m']}
     WHEN '1y' THEN ${expiries['1y']} ELSE NULL END END`
   const finish = sql`UPDATE import_batches SET status = 'committed', committed_by = ${actor.id}, committed_at = ${nowIso}, updated_at = ${nowIso},
@@ -508,6 +544,8 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   const statements = [
     // Classified again only when an IOC, its history or the allowlist changed since the preview.
     ...classifyStatements(batchId, undefined, { ifStale: true }),
+    // The sanity mode as it is now and for who commits (it may have been tightened since the preview).
+    ...(criticalBlocks(policy.sanityMode, actor.role) ? [blockCriticalStatement(batchId, policy.sanityMode)] : []),
     sql`INSERT INTO campaigns (name, created_by, created_at, updated_at)
       SELECT min(c), ${actor.id}, ${nowIso}, ${nowIso} FROM (SELECT coalesce(r.campaign, ${campaign}) AS c FROM import_rows r WHERE ${eligible})
       WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM campaigns WHERE name = c COLLATE NOCASE) GROUP BY lower(c)`,

@@ -13,6 +13,9 @@ import { getIocRow, getIocView, getLiveIoc, type IocRow } from '../repos/iocs'
 import { getSetting } from '../repos/settings'
 import { getUserById } from '../repos/users'
 import { checkIocSafety } from './ioc-checks'
+import { assertNotCritical, getIocPolicy } from './ioc-policy'
+import { defaultTtlFor } from '../domain/ttl-policy'
+import { criticalWarnings } from '../domain/sanity-policy'
 
 export interface Actor {
   id: number
@@ -54,7 +57,8 @@ async function resolveCampaign(db: Db, name: string | null | undefined, actor: A
   return (await createCampaign(db, { name, createdBy: actor.id })).id
 }
 
-async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null }, now: Date) {
+/** An explicit date or TTL wins; else the default lifetime of the IOC's type (`iocs.ttlByType`, then `iocs.defaultTtl`). */
+async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null }, now: Date, type: IocType) {
   if (input.expiresAt !== undefined && input.expiresAt !== null) {
     const at = new Date(input.expiresAt)
     if (at.getTime() <= now.getTime()) {
@@ -65,8 +69,9 @@ async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null
     return at.toISOString()
   }
   if (input.expiresAt === null) return null
-  const ttl = (input.ttl ?? (await getSetting(db, 'iocs.defaultTtl'))) as Parameters<typeof expiryFromTtl>[0]
-  return expiryFromTtl(ttl, now)
+  if (input.ttl !== undefined) return expiryFromTtl(input.ttl as Parameters<typeof expiryFromTtl>[0], now)
+  const policy = await getIocPolicy(db)
+  return expiryFromTtl(defaultTtlFor(type, policy.ttlByType, policy.defaultTtl), now)
 }
 
 /**
@@ -83,6 +88,9 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
       entry: { id: a.id, kind: a.kind, value: a.value, reason: a.reason },
     })
   }
+  // A critical hit the actor may not confirm is refused before anything else (even extending a duplicate).
+  const { sanityMode } = await getIocPolicy(db)
+  assertNotCritical(verdict.warnings, sanityMode, actor, parsed)
   const nowIso = now.toISOString()
   const existing = await getLiveIoc(db, parsed.type, parsed.value)
   if (existing) return onDuplicate(db, existing, input, actor, now)
@@ -91,9 +99,11 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
       warnings: verdict.warnings,
       type: parsed.type,
       value: parsed.value,
+      // An admin confirming what analysts may not (block_non_admin): the UI says so.
+      ...(sanityMode === 'block_non_admin' && criticalWarnings(verdict.warnings).length ? { critical: criticalWarnings(verdict.warnings).map((w) => w.code) } : {}),
     })
   }
-  const expiresAt = await expiryOf(db, input, now)
+  const expiresAt = await expiryOf(db, input, now, parsed.type)
   const user = await getUserById(db, actor.id)
   const ticket = input.ticket || autoTicket(user?.displayName ?? actor.username, now, await getSetting(db, 'general.timezone'))
   const campaignId = await resolveCampaign(db, input.campaign, actor)
@@ -149,7 +159,7 @@ async function onDuplicate(db: Db, existing: IocRow, input: IocInput, actor: Act
       ioc: await getIocView(db, existing.id, nowIso),
     })
   }
-  const wanted = await expiryOf(db, input, now)
+  const wanted = await expiryOf(db, input, now, existing.type as IocType)
   // Extending never shortens: permanent stays permanent, a later expiry stays.
   const longer = existing.expiresAt === null ? null : wanted === null ? null : wanted > existing.expiresAt ? wanted : existing.expiresAt
   if (longer !== existing.expiresAt) await applyPatch(db, existing, { expiresAt: longer }, actor, now)
@@ -195,7 +205,7 @@ export async function patchIoc(db: Db, id: number, input: IocPatch, actor: Actor
   const row = await loadLive(db, id)
   assertCanModify(row, actor)
   const patch: Partial<IocRow> & { tags?: string[] } = {}
-  if (input.ttl !== undefined || input.expiresAt !== undefined) patch.expiresAt = await expiryOf(db, input, now)
+  if (input.ttl !== undefined || input.expiresAt !== undefined) patch.expiresAt = await expiryOf(db, input, now, row.type as IocType)
   if (input.ticket !== undefined) patch.ticket = input.ticket || row.ticket
   if (input.comment !== undefined) patch.comment = input.comment
   if (input.tags !== undefined) patch.tags = [...new Set(input.tags)]

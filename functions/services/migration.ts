@@ -16,7 +16,8 @@ import { ApiError } from '../lib/errors'
 import { sha256Hex } from '../lib/hash'
 import { addAllowlistEntry, findAllowlistEntry } from '../repos/allowlist'
 import { bumpGeneration } from '../repos/generation'
-import { commitImport, loadBatch, loadWarninglistMatcher, prepareRow, stageRows, type CommitOptions } from './imports'
+import { blockCritical, commitImport, loadBatch, loadWarninglistMatcher, prepareRow, stageRows, type CommitOptions } from './imports'
+import { getIocPolicy } from './ioc-policy'
 import { iocKeys } from './ioc-checks'
 import type { Actor } from './iocs'
 
@@ -93,8 +94,9 @@ export async function stageMigration(db: Db, plan: MigrationPlan, actor: Actor, 
   if (actor.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator can run a migration')
   const nowIso = new Date().toISOString()
   const matcher = await loadWarninglistMatcher(db)
+  const { sanityMode } = await getIocPolicy(db)
   const rows = plan.rows.map((r) => {
-    const p = prepareRow(r.staged, nowIso, matcher, true)
+    const p = blockCritical(prepareRow(r.staged, nowIso, matcher, true), sanityMode, actor.role)
     p.createdAt = r.createdAt
     p.extra = r.extra as Record<string, unknown> | null
     return p

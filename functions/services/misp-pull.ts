@@ -36,7 +36,9 @@ import {
 } from '../repos/misp'
 import { readSecretSetting } from '../repos/secret-settings'
 import { getSetting } from '../repos/settings'
-import { loadWarninglistMatcher, prepareRow, type PreparedRow } from './imports'
+import { blockCritical, loadWarninglistMatcher, prepareRow, type PreparedRow } from './imports'
+import { getIocPolicy } from './ioc-policy'
+import { DEFAULT_SANITY_MODE, type SanityMode } from '../domain/sanity-policy'
 import { cursorStatement, pullStatements, ttlGroup } from './misp-commit'
 import { reconcileLinks } from './misp-reconcile'
 import { mispSummary } from './misp-summary'
@@ -109,7 +111,7 @@ export function prepareAttributes(
   attributes: MispAttribute[],
   known: Map<string, number>,
   config: MispConfig,
-  ctx: { mispUserId: number; nowIso: string; matcher: Parameters<typeof prepareRow>[2] },
+  ctx: { mispUserId: number; nowIso: string; matcher: Parameters<typeof prepareRow>[2]; sanityMode?: SanityMode },
 ) {
   const tally: Tally = { skipped: {}, skippedByType: {} }
   const rows: PreparedRow[] = []
@@ -141,7 +143,8 @@ export function prepareAttributes(
       const staged: StagedRow = parsed.ok
         ? { line, raw: c.text, type: parsed.type, value: parsed.value, warnings: parsed.warnings, meta }
         : { line, raw: c.text, error: { ...parsed.error, field: 'value' }, meta }
-      const row = prepareRow(staged, ctx.nowIso, ctx.matcher)
+      // The MISP system user is never an admin: under block_non_admin and block_all a critical hit is an invalid row.
+      const row = blockCritical(prepareRow(staged, ctx.nowIso, ctx.matcher), ctx.sanityMode ?? DEFAULT_SANITY_MODE, 'analyst')
       row.extra = {
         createdBy: ctx.mispUserId,
         source: 'misp',
@@ -190,7 +193,8 @@ export async function runMispPull(db: Db, env: Bindings, opts: PullOptions): Pro
     const cursorTo = attributes.length ? Math.max(...attributes.map((a) => a.timestamp)) : null
     const known = await knownTimestamps(db, attributes.map((a) => a.uuid))
     const matcher = await loadWarninglistMatcher(db)
-    const { rows, tally } = prepareAttributes(attributes, known, config, { mispUserId, nowIso, matcher })
+    const { sanityMode } = await getIocPolicy(db)
+    const { rows, tally } = prepareAttributes(attributes, known, config, { mispUserId, nowIso, matcher, sanityMode })
     let batchId: number | null = null
     let extended = 0
     if (rows.length) {

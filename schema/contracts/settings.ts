@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { SANITY_MODES } from '../../functions/domain/sanity-policy'
+import { TTL_TYPE_GROUPS, type TtlByType } from '../../functions/domain/ttl-policy'
 import { SeveritySchema, TtlSchema } from './iocs'
 
 // General defaults on the Settings screen (GET/PATCH /api/v1/settings/defaults): what a new IOC
@@ -25,8 +27,29 @@ export const TimeZone = z
     }
   }, 'must be an IANA time zone such as UTC or Asia/Jerusalem')
 
+/**
+ * Per-type lifetimes over `defaultTtl`: `{"ip": "1m", "hash": "permanent"}`. Each bad entry is its
+ * own field error (`ttlByType.ip`, `ttlByType.md5`), a missing type takes `defaultTtl`.
+ */
+export const TtlByTypeSchema = z
+  .record(z.string(), z.unknown(), { message: 'must be an object mapping an IOC type to a lifetime' })
+  .superRefine((byType, ctx) => {
+    for (const [type, ttl] of Object.entries(byType)) {
+      if (!(TTL_TYPE_GROUPS as readonly string[]).includes(type)) {
+        ctx.addIssue({ code: 'custom', path: [type], message: `is not an IOC type (expected ${TTL_TYPE_GROUPS.join(', ')})` })
+      } else if (!TtlSchema.safeParse(ttl).success) {
+        ctx.addIssue({ code: 'custom', path: [type], message: `must be one of ${TtlSchema.options.join(', ')}` })
+      }
+    }
+  })
+  .transform((byType) => byType as TtlByType)
+
+export const SanityModeSchema = z.enum(SANITY_MODES, { message: `must be one of ${SANITY_MODES.join(', ')}` })
+
 export const DefaultSettings = z.object({
   defaultTtl: TtlSchema,
+  ttlByType: TtlByTypeSchema,
+  sanityMode: SanityModeSchema,
   defaultConfidence: whole(0, 100),
   defaultSeverity: SeveritySchema,
   timezone: TimeZone,
@@ -37,3 +60,7 @@ export const DefaultSettingsInput = DefaultSettings.partial().strict()
 export type DefaultSettingsInput = z.input<typeof DefaultSettingsInput>
 
 export const DefaultSettingsView = z.object({ settings: DefaultSettings })
+
+/** What any signed-in user's forms need to show the lifetime and the sanity rule that will apply. */
+export const SubmissionDefaults = DefaultSettings.pick({ defaultTtl: true, ttlByType: true, sanityMode: true, defaultConfidence: true, defaultSeverity: true })
+export type SubmissionDefaults = z.infer<typeof SubmissionDefaults>

@@ -24,7 +24,7 @@ const ACCESS: Record<Access, string[]> = {
   ],
   viewer: [
     'GET /api/v1/allowlist', 'GET /api/v1/auth/me', 'PATCH /api/v1/auth/me', 'POST /api/v1/auth/me/avatar', 'DELETE /api/v1/auth/me/avatar',
-    'POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'GET /api/v1/campaigns', 'GET /api/v1/campaigns/:id',
+    'POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'GET /api/v1/settings/submission', 'GET /api/v1/campaigns', 'GET /api/v1/campaigns/:id',
     'GET /api/v1/campaigns/:id/export.csv', 'GET /api/v1/champs', 'GET /api/v1/champs/config', 'GET /api/v1/champs/goals',
     'GET /api/v1/champs/spotlight/:userId', 'GET /api/v1/champs/ticker', 'GET /api/v1/champs/velocity', 'GET /api/v1/export/stix',
     'GET /api/v1/feed-catalogue', 'GET /api/v1/geoip', 'GET /api/v1/graph', 'GET /api/v1/graph/export.csv', 'GET /api/v1/imports', 'GET /api/v1/imports/:id', 'GET /api/v1/imports/:id/rows',

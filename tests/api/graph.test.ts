@@ -19,6 +19,9 @@ async function submit(value: string, campaign: string, extra: Record<string, unk
 
 beforeAll(async () => {
   moat = await startMoat()
+  // These tests are about GeoIP / reports / the graph and use real resolver addresses (known countries): critical
+  // sanity hits stay confirmable by analysts here (iocs.sanityMode = warn_all; the modes are tested in ioc-policy.test.ts).
+  await moat.db.prepare(`INSERT INTO settings (key, value) VALUES ('iocs.sanityMode', '"warn_all"')`).run()
   await moat.addUser('ana', 'analyst')
   await moat.addUser('val', 'viewer')
   ;[ana, viewer] = [new Client(moat.base), new Client(moat.base)]

@@ -386,3 +386,30 @@ describe('schedule', () => {
     expect(JSON.parse(job.last_result)).toMatchObject({ run: latest.id })
   })
 })
+
+describe('critical sanity hits', () => {
+  it('refuses them from MISP under block_non_admin (the misp user is no admin), counted invalid with the reason; warn_all imports them', async () => {
+    const ips = misp.attributes.filter((a) => a.type === 'ip-dst' && a.to_ids && a._event.published)
+    misp.now += 60
+    misp.touch(ips[2].uuid, { value: '8.8.8.8' })
+    // Even the `import` policy (warnings imported as they come) does not let a critical hit through.
+    expect((await admin.patch('/api/v1/misp/settings', { warningPolicy: 'import' })).status).toBe(200)
+    const blocked = (await pull()).json.run.result
+    expect(blocked).toMatchObject({ created: 0, invalid: 1, warningsImported: 0, held: 0 })
+    expect(blocked.samples.invalid).toEqual([expect.objectContaining({ value: '8.8.8.8', reason: expect.stringMatching(/public DNS resolver.*critical sanity hit, public_resolver/) })])
+    expect(await ioc('ip', '8.8.8.8')).toBeNull()
+    // block_all refuses it the same way; under warn_all it is an ordinary warning and the policy imports it.
+    expect((await admin.patch('/api/v1/settings/defaults', { sanityMode: 'block_all' })).status).toBe(200)
+    expect((await pull({ full: true })).json.run.result).toMatchObject({ created: 0, warningsImported: 0 })
+    expect(await ioc('ip', '8.8.8.8')).toBeNull()
+    // The general per-type lifetimes do not apply: MISP keeps its own (MISP settings: ip 1m).
+    expect((await admin.patch('/api/v1/settings/defaults', { sanityMode: 'warn_all', ttlByType: { ip: 'permanent' } })).status).toBe(200)
+    expect((await pull({ full: true })).json.run.result).toMatchObject({ created: 1, warningsImported: 1 })
+    const made = await ioc('ip', '8.8.8.8')
+    expect(made).toMatchObject({ created_by: mispUserId, source: 'misp' })
+    expect(Math.round(daysFromNow(made!.expires_at!))).toBeGreaterThanOrEqual(28)
+    expect(Math.round(daysFromNow(made!.expires_at!))).toBeLessThanOrEqual(31)
+    expect((await admin.patch('/api/v1/settings/defaults', { sanityMode: 'block_non_admin', ttlByType: {} })).status).toBe(200)
+    expect((await admin.patch('/api/v1/misp/settings', { warningPolicy: 'review' })).status).toBe(200)
+  })
+})

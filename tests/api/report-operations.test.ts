@@ -11,6 +11,9 @@ const TLD = `CASE WHEN type IN ('domain', 'url') AND host IS NOT NULL AND ip_sta
 
 beforeAll(async () => {
   moat = await startMoat()
+  // These tests are about GeoIP / reports / the graph and use real resolver addresses (known countries): critical
+  // sanity hits stay confirmable by analysts here (iocs.sanityMode = warn_all; the modes are tested in ioc-policy.test.ts).
+  await moat.db.prepare(`INSERT INTO settings (key, value) VALUES ('iocs.sanityMode', '"warn_all"')`).run()
   await moat.addUser('ana', 'analyst')
   await moat.addUser('bob', 'analyst')
   ana = new Client(moat.base)

@@ -23,7 +23,7 @@ describe('general defaults', () => {
   it('start at the built-in defaults', async () => {
     const res = await admin.get('/api/v1/settings/defaults')
     expect(res.status).toBe(200)
-    expect(res.json.settings).toEqual({ defaultTtl: '3m', defaultConfidence: 70, defaultSeverity: 'medium', timezone: 'UTC' })
+    expect(res.json.settings).toEqual({ defaultTtl: '3m', ttlByType: {}, sanityMode: 'block_non_admin', defaultConfidence: 70, defaultSeverity: 'medium', timezone: 'UTC' })
   })
 
   it('refuse bad values and name every field', async () => {
@@ -43,7 +43,7 @@ describe('general defaults', () => {
   it('change, audit old and new values, and apply to the next submission', async () => {
     const res = await admin.patch('/api/v1/settings/defaults', { defaultTtl: 'permanent', defaultConfidence: 40, defaultSeverity: 'high', timezone: 'Asia/Jerusalem' })
     expect(res.status).toBe(200)
-    expect(res.json.settings).toEqual({ defaultTtl: 'permanent', defaultConfidence: 40, defaultSeverity: 'high', timezone: 'Asia/Jerusalem' })
+    expect(res.json.settings).toEqual({ defaultTtl: 'permanent', ttlByType: {}, sanityMode: 'block_non_admin', defaultConfidence: 40, defaultSeverity: 'high', timezone: 'Asia/Jerusalem' })
     const audit = await moat.db.prepare(`SELECT details FROM audit_log WHERE action = 'settings.change' AND target = 'defaults' ORDER BY id DESC LIMIT 1`).first<{ details: string }>()
     expect(JSON.parse(audit!.details)).toMatchObject({ defaultTtl: { from: '3m', to: 'permanent' }, defaultConfidence: { from: 70, to: 40 } })
     const ioc = await admin.post('/api/v1/iocs', { value: 'defaults-check.evil-example.xyz' })

@@ -17,6 +17,9 @@ const submit = (c: Client, value: string, extra: Record<string, unknown> = {}) =
 
 beforeAll(async () => {
   moat = await startMoat()
+  // These tests are about GeoIP / reports / the graph and use real resolver addresses (known countries): critical
+  // sanity hits stay confirmable by analysts here (iocs.sanityMode = warn_all; the modes are tested in ioc-policy.test.ts).
+  await moat.db.prepare(`INSERT INTO settings (key, value) VALUES ('iocs.sanityMode', '"warn_all"')`).run()
   await moat.addUser('boss', 'admin')
   anaId = await moat.addUser('ana', 'analyst')
   await moat.addUser('val', 'viewer')

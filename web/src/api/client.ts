@@ -525,7 +525,7 @@ export interface ImportRow {
   value: string | null
   status: ImportStatus
   reason: string | null
-  error: { code: string; message: string; field?: string } | null
+  error: { code: string; message: string; field?: string; part?: string } | null
   warnings: { code: string; message: string }[]
   listed: { list: string; entry: string } | null
   dupIocId: number | null
@@ -962,6 +962,13 @@ export function defaultSettings(): Promise<{ settings: DefaultSettings }> {
 
 export function patchDefaultSettings(patch: DefaultSettingsPatch): Promise<{ settings: DefaultSettings }> {
   return call(client.api.v1.settings.defaults.$patch({ json: patch }))
+}
+
+export type SubmissionDefaults = import('../../../schema/contracts/settings').SubmissionDefaults
+
+/** Lifetimes and sanity mode a submission gets (any signed-in user). */
+export function submissionDefaults(): Promise<{ settings: SubmissionDefaults }> {
+  return call(client.api.v1.settings.submission.$get())
 }
 
 // ---- Custom feeds (admin) ------------------------------------------------------------------

@@ -18,6 +18,7 @@ import {
   type StagedImport,
 } from '../api/client'
 import { useCampaigns } from '../data/campaigns'
+import { blockedText, ttlSummary, useSubmissionDefaults } from '../data/policy'
 import { t, tryT } from '../i18n'
 import { errorMessage } from '../i18n/errors'
 import { formatBytes, formatDateTime } from '../i18n/format'
@@ -47,6 +48,8 @@ const STATUS_TONE: Record<ImportStatus, string> = {
 /** Why a row has its status, in the user's language (parser details stay in English, isolated). */
 function rowReason(r: ImportRow): string {
   if (r.status === 'invalid' && r.error) {
+    // A critical sanity hit the sanity mode refuses to this user (the English reason says whether to everyone).
+    if (r.error.code === 'critical_blocked') return blockedText(r.error.part, /nobody may confirm it/.test(r.error.message), 'row')
     if (!r.error.field || r.error.field === 'value') return iocErrorText(r.error)
     return t('bulk.reason.field', { field: tryT(`bulk.fields.${r.error.field}`) ?? r.error.field, detail: r.error.message })
   }
@@ -139,6 +142,7 @@ function RowEditor(props: { row: ImportRow; onSave: (patch: ImportRowPatch) => P
  */
 export function BulkImport(props: { batch?: number } = {}) {
   const campaigns = useCampaigns()
+  const defaults = useSubmissionDefaults()
   const [phase, setPhase] = createSignal<Phase>({ kind: 'idle' })
   const [file, setFile] = createSignal<File>()
   const [text, setText] = createSignal('')
@@ -635,7 +639,8 @@ export function BulkImport(props: { batch?: number } = {}) {
                 label={t('submit.lifetime')}
                 value={ttl()}
                 onValue={setTtl}
-                options={[['', t('bulk.ttlDefault')], ...TTLS.map((x): [string, string] => [x, ttlLabel(x)])]}
+                options={[['', t('policy.bulkDefault')], ...TTLS.map((x): [string, string] => [x, ttlLabel(x)])]}
+                hint={!ttl() && defaults() ? t('policy.bulkDefaultHint', { list: ttlSummary(defaults()!) }) : undefined}
               />
               <Field id="bulk-campaign" data-testid="bulk-campaign" label={t('submit.campaign')} value={campaign()} onValue={setCampaign} list="bulk-campaigns" maxLength={100} hint={t('submit.campaignHint')} />
               <Field id="bulk-ticket" data-testid="bulk-ticket" label={t('submit.ticket')} value={ticket()} onValue={setTicket} maxLength={64} placeholder={t('submit.ticketPlaceholder')} />

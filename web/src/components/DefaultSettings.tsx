@@ -9,8 +9,10 @@ import { Field } from './Field'
 import { FormError, SuccessNote } from './FormError'
 import { Loading } from './Loading'
 import { Select } from './Select'
+import { SANITY_MODES, type SanityMode } from '../../../functions/domain/sanity-policy'
+import { TTL_TYPE_GROUPS, type TtlTypeGroup } from '../../../functions/domain/ttl-policy'
 
-const FIELDS = ['defaultTtl', 'defaultConfidence', 'defaultSeverity', 'timezone'] as const
+const FIELDS = ['defaultTtl', 'defaultConfidence', 'defaultSeverity', 'timezone', 'sanityMode', 'ttlByType', ...TTL_TYPE_GROUPS.map((g) => `ttlByType.${g}`)] as const
 
 function defaultsFormErrors(err: unknown): FormErrors {
   if (!(err instanceof ApiFailure) || !err.fields.length) return { form: errorMessage(err), fields: {} }
@@ -40,13 +42,21 @@ export function DefaultSettingsCard() {
 }
 
 function DefaultsForm(props: { settings: DefaultSettings; onSaved: (v: { settings: DefaultSettings }) => void }) {
-  const draftOf = (s: DefaultSettings) => ({ ...s, defaultConfidence: String(s.defaultConfidence) })
+  const draftOf = (s: DefaultSettings) => ({
+    ...s,
+    defaultConfidence: String(s.defaultConfidence),
+    ttlByType: Object.fromEntries(TTL_TYPE_GROUPS.map((g) => [g, s.ttlByType[g] ?? ''])) as Record<TtlTypeGroup, string>,
+  })
   const [draft, setDraft] = createSignal(draftOf(props.settings))
   const [errors, setErrors] = createSignal<FormErrors>()
   const [flash, setFlash] = createSignal<string>()
   const save = useAction()
-  const set = (key: keyof ReturnType<typeof draftOf>) => (value: string) => {
+  const set = (key: Exclude<keyof ReturnType<typeof draftOf>, 'ttlByType'>) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }))
+    setFlash(undefined)
+  }
+  const setTypeTtl = (group: TtlTypeGroup) => (value: string) => {
+    setDraft((d) => ({ ...d, ttlByType: { ...d.ttlByType, [group]: value } }))
     setFlash(undefined)
   }
   const submit = (event: SubmitEvent) => {
@@ -57,6 +67,9 @@ function DefaultsForm(props: { settings: DefaultSettings; onSaved: (v: { setting
       try {
         const next = await patchDefaultSettings({
           defaultTtl: d.defaultTtl,
+          // Only the types with their own lifetime; the others follow defaultTtl.
+          ttlByType: Object.fromEntries(Object.entries(d.ttlByType).filter(([, v]) => v)) as DefaultSettings['ttlByType'],
+          sanityMode: d.sanityMode,
           defaultConfidence: d.defaultConfidence.trim() === '' ? (null as unknown as number) : Number(d.defaultConfidence),
           defaultSeverity: d.defaultSeverity,
           timezone: d.timezone.trim(),
@@ -78,6 +91,35 @@ function DefaultsForm(props: { settings: DefaultSettings; onSaved: (v: { setting
         <Select id="defaults-severity" testId="defaults-severity" label={t('settings.defaults.severity')} value={draft().defaultSeverity} onValue={set('defaultSeverity')} options={SeveritySchema.options.map((x): [string, string] => [x, t(`ioc.severities.${x}`)])} error={err('defaultSeverity')} />
         <Field id="defaults-timezone" data-testid="defaults-timezone" label={t('settings.defaults.timezone')} hint={t('settings.defaults.timezoneHint')} value={draft().timezone} onValue={set('timezone')} error={err('timezone')} dir="ltr" autocomplete="off" spellcheck={false} />
       </div>
+      <h3 class="form-section">{t('policy.ttlByTypeTitle')}</h3>
+      <p class="muted small">{t('policy.ttlByTypeHint')}</p>
+      <div class="misp-grid" data-testid="defaults-ttl-by-type">
+        {TTL_TYPE_GROUPS.map((g) => (
+          <Select
+            id={`defaults-ttl-${g}`}
+            testId={`defaults-ttl-${g}`}
+            label={t(`policy.groups.${g}`)}
+            value={draft().ttlByType[g]}
+            onValue={setTypeTtl(g)}
+            options={[['', t('policy.inherit', { ttl: t(`bulk.ttl.${draft().defaultTtl}`) })], ...TtlSchema.options.map((x): [string, string] => [x, t(`bulk.ttl.${x}`)])]}
+            error={err(`ttlByType.${g}`) ?? err('ttlByType')}
+          />
+        ))}
+      </div>
+      <h3 class="form-section">{t('policy.modeTitle')}</h3>
+      <div class="misp-grid">
+        <Select
+          id="defaults-sanity-mode"
+          testId="defaults-sanity-mode"
+          label={t('policy.mode')}
+          value={draft().sanityMode}
+          onValue={set('sanityMode')}
+          options={SANITY_MODES.map((m): [string, string] => [m, t(`policy.modes.${m}`)])}
+          hint={t(`policy.modeHelp.${draft().sanityMode as SanityMode}`)}
+          error={err('sanityMode')}
+        />
+      </div>
+      <p class="muted small" data-testid="defaults-critical-list">{t('policy.criticalList')}</p>
       <FormError message={errors()?.form} testId="defaults-form-error" />
       <SuccessNote message={flash()} />
       <div class="form-actions">

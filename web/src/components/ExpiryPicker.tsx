@@ -6,8 +6,8 @@ import { Select } from './Select'
 
 export const TTL_CHOICES = ['1w', '1m', '3m', '1y', 'permanent'] as const
 export type TtlChoice = (typeof TTL_CHOICES)[number]
-/** A preset, an explicit date, or (when editing) no change. */
-export type ExpiryMode = TtlChoice | 'date' | 'keep'
+/** A preset, an explicit date, (when editing) no change, or (when submitting) the type's default. */
+export type ExpiryMode = TtlChoice | 'date' | 'keep' | 'default'
 
 /** TTL preset select with an optional explicit date. */
 export function ExpiryPicker(props: {
@@ -18,11 +18,14 @@ export function ExpiryPicker(props: {
   date: string
   onDate: (date: string) => void
   allowKeep?: boolean
+  /** Offer "the default lifetime" (no TTL sent: the server applies the type's default), labelled so. */
+  defaultLabel?: string
   error?: string
   dateError?: string
 }) {
   const options = (): [string, string][] => [
     ...(props.allowKeep ? ([['keep', t('ioc.ttl.keep')]] as [string, string][]) : []),
+    ...(props.defaultLabel ? ([['default', props.defaultLabel]] as [string, string][]) : []),
     ...TTL_CHOICES.map((ttl): [string, string] => [ttl, t(`ioc.ttl.${ttl}`)]),
     ['date', t('ioc.ttl.date')],
   ]

@@ -38,7 +38,7 @@ export function IocEditForm(props: {
     const patch: IocPatch = {}
     const m = mode()
     if (m === 'date') patch.expiresAt = endOfDayIso(date()) ?? date()
-    else if (m !== 'keep') patch.ttl = m
+    else if (m !== 'keep' && m !== 'default') patch.ttl = m
     if (ticket().trim() !== start.ticket) patch.ticket = ticket().trim()
     if (comment() !== start.comment) patch.comment = comment()
     const name = campaign().trim()

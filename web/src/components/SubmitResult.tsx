@@ -6,12 +6,14 @@ import { formatDateTime, isolate } from '../i18n/format'
 import { IconAlert, IconCheck, IconSearch, IconShield } from './Icons'
 import { Expiry, IocValue, StatusBadge, submitterName, TypeBadge, When } from './IocBits'
 import { ErrorParts, WarningList } from './IocPreview'
+import { blockedText } from '../data/policy'
 
 export type SubmitOutcome =
   | { kind: 'created'; ioc: Ioc; warnings: IocWarningItem[] }
   | { kind: 'extended'; ioc: Ioc; extended: boolean }
   | { kind: 'duplicate'; ioc: Ioc }
-  | { kind: 'confirm'; warnings: IocWarningItem[] }
+  | { kind: 'confirm'; warnings: IocWarningItem[]; critical?: boolean }
+  | { kind: 'blocked'; check?: string; forAll: boolean }
   | { kind: 'allowlisted'; entry: { value: string; reason: string; kind?: string } }
   | { kind: 'invalid'; title: string; detail?: string; suggestion?: string }
   | { kind: 'error'; message: string }
@@ -26,6 +28,7 @@ const TONE: Record<SubmitOutcome['kind'], string> = {
   duplicate: 'info',
   confirm: 'warn',
   allowlisted: 'bad',
+  blocked: 'bad',
   invalid: 'bad',
   error: 'bad',
 }
@@ -105,6 +108,9 @@ export function SubmitResult(props: {
               <Title icon="warn" text={t('result.confirmTitle')} />
               <p>{t('result.confirmBody')}</p>
               <WarningList warnings={o().warnings} testId="confirm-warnings" />
+              <Show when={o().critical}>
+                <p class="muted" data-testid="critical-note">{t('policy.criticalNote')}</p>
+              </Show>
               <div class="button-row">
                 <button type="button" class="btn btn-primary btn-sm" data-testid="confirm-button" disabled={props.busy} onClick={() => props.onConfirm()}>
                   {props.busy ? t('result.confirming') : t('result.confirm')}
@@ -113,6 +119,14 @@ export function SubmitResult(props: {
                   {t('result.dismiss')}
                 </button>
               </div>
+            </>
+          )}
+        </Match>
+        <Match when={props.outcome.kind === 'blocked' && props.outcome}>
+          {(o) => (
+            <>
+              <Title icon="shield" text={t('policy.blockedTitle')} />
+              <p data-testid="blocked-reason" data-check={o().check}>{blockedText(o().check, o().forAll, 'body')}</p>
             </>
           )}
         </Match>

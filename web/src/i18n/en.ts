@@ -3,6 +3,7 @@ import { enCustomFeeds } from './en-custom-feeds'
 import { enPulse } from './en-pulse'
 import { enAnalytics } from './en-analytics'
 import { enGraph } from './en-graph'
+import { enPolicy } from './en-policy'
 import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
@@ -927,6 +928,7 @@ export const en = {
   ...enAnalytics,
   ...enPulse,
   ...enGraph,
+  ...enPolicy,
 }
 
 /** Every language file must have exactly these keys (strings only). */

@@ -3,6 +3,7 @@ import { heCustomFeeds } from './he-custom-feeds'
 import { hePulse } from './he-pulse'
 import { heAnalytics } from './he-analytics'
 import { heGraph } from './he-graph'
+import { hePolicy } from './he-policy'
 import type { Dict } from './en'
 import { heAdmin } from './he-admin'
 import { heTaxii } from './he-taxii'
@@ -922,4 +923,5 @@ export const he: Dict = {
   ...heAnalytics,
   ...hePulse,
   ...heGraph,
+  ...hePolicy,
 }

@@ -14,6 +14,8 @@ import { Select } from '../components/Select'
 import { SubmitResult, type SubmitOutcome } from '../components/SubmitResult'
 import { TextArea } from '../components/TextArea'
 import { useCampaigns } from '../data/campaigns'
+import { defaultTtlOf, ttlName, useSubmissionDefaults } from '../data/policy'
+import { ttlGroupOf } from '../../../functions/domain/ttl-policy'
 import { createIoc } from '../data/iocs'
 import { user } from '../data/session'
 import { t } from '../i18n'
@@ -34,7 +36,9 @@ function outcomeOf(err: unknown, wanted: IocType | ''): SubmitOutcome {
       if (details.ioc) return { kind: 'duplicate', ioc: details.ioc as never }
       break
     case 'confirmation_required':
-      return { kind: 'confirm', warnings: (details.warnings as never) ?? [] }
+      return { kind: 'confirm', warnings: (details.warnings as never) ?? [], critical: Array.isArray(details.critical) && details.critical.length > 0 }
+    case 'critical_blocked':
+      return { kind: 'blocked', check: typeof details.check === 'string' ? details.check : undefined, forAll: details.mode === 'block_all' }
     case 'allowlisted':
       return { kind: 'allowlisted', entry: (details.entry as never) ?? { value: '', reason: err.message } }
     case 'invalid_ioc': {
@@ -57,7 +61,9 @@ export default function SubmitPage() {
   const campaigns = useCampaigns()
   const [value, setValue] = createSignal('')
   const [type, setType] = createSignal<IocType | ''>('')
-  const [mode, setMode] = createSignal<ExpiryMode>('3m')
+  // The type's default lifetime unless the analyst picks one (iocs.ttlByType over iocs.defaultTtl).
+  const [mode, setMode] = createSignal<ExpiryMode>('default')
+  const defaults = useSubmissionDefaults()
   const [date, setDate] = createSignal('')
   const [ticket, setTicket] = createSignal('')
   const [campaign, setCampaign] = createSignal('')
@@ -73,6 +79,15 @@ export default function SubmitPage() {
   let lastInput: IocInput | undefined
 
   const parsed = createMemo(() => (value().trim() ? parseIoc(value(), { type: type() || undefined }) : null))
+  /** "Default (IP): 1 week" for the detected or chosen type, else the general default. */
+  const defaultLabel = () => {
+    const s = defaults()
+    if (!s) return t('bulk.ttlDefault')
+    const p = parsed()
+    const ty = p?.ok ? p.type : (type() || undefined)
+    if (!ty) return t('policy.defaultAny', { ttl: ttlName(s.defaultTtl) })
+    return t('policy.defaultFor', { type: t(`policy.groupShort.${ttlGroupOf(ty)}`), ttl: ttlName(defaultTtlOf(s, ty)) })
+  }
   const errors = () => {
     const err = error()
     if (err === undefined) return undefined
@@ -87,7 +102,7 @@ export default function SubmitPage() {
       const at = endOfDayIso(date())
       if (!at) return void setDateMissing(true)
       input.expiresAt = at
-    } else if (mode() !== 'keep') input.ttl = mode() as IocInput['ttl']
+    } else if (mode() !== 'keep' && mode() !== 'default') input.ttl = mode() as IocInput['ttl']
     if (ticket().trim()) input.ticket = ticket().trim()
     if (campaign().trim()) input.campaign = campaign().trim()
     const list = splitTags(tags())
@@ -190,6 +205,7 @@ export default function SubmitPage() {
               <ExpiryPicker
                 idPrefix="submit"
                 label={t('submit.lifetime')}
+                defaultLabel={defaultLabel()}
                 mode={mode()}
                 onMode={setMode}
                 date={date()}
