@@ -9,6 +9,7 @@ import { heTaxii } from './he-taxii'
 import { yaraHe } from './yara.he'
 import { heMisp } from './he-misp'
 import { heTls } from './he-tls'
+import { heBackups } from './he-backups'
 
 export const he: Dict = {
   app: {
@@ -918,6 +919,7 @@ export const he: Dict = {
   ...heCustomFeeds,
   misp: heMisp,
   tls: heTls,
+  backups: heBackups,
   settings: heSettings,
   ...heAnalytics,
   ...hePulse,
