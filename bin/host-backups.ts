@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { Cron } from 'croner'
-import { createReadStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, lstatSync, readdirSync, rmSync } from 'node:fs'
 import { statfs } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -56,6 +56,16 @@ function migrationLevel(file: string): { migrations: number | null; lastMigratio
   }
 }
 
+/** lstat of a plain file (a symlink in the folder is not a backup and is never followed), else null. */
+function regularFile(file: string) {
+  try {
+    const st = lstatSync(file)
+    return st.isFile() ? st : null
+  } catch {
+    return null
+  }
+}
+
 const json = (body: unknown, status = 200) => Response.json(body, { status })
 const badName = () =>
   json({ error: { code: 'validation_failed', message: 'name: is not a backup file name', details: { fields: [{ field: 'name', reason: 'is not a backup file name', code: 'invalid_string' }] } } }, 400)
@@ -82,13 +92,8 @@ export function createBackupHost(dataDir: string) {
     const m = BACKUP_NAME_RE.exec(name)
     const file = fileOf(name)
     if (!m || !file) return null
-    let st
-    try {
-      st = statSync(file)
-    } catch {
-      return null
-    }
-    if (!st.isFile()) return null
+    const st = regularFile(file)
+    if (!st) return null
     return { name, kind: m[1] as BackupKind, createdAt: stampToIso(m[2]), bytes: st.size, ...migrationLevel(file), restoreCommand: restoreCommand(file) }
   }
 
@@ -146,21 +151,21 @@ export function createBackupHost(dataDir: string) {
     const name = url.searchParams.get('name') ?? ''
     if (pathname === '/v1/backups/file' && (method === 'GET' || method === 'DELETE')) {
       if (!file) return badName()
-      if (!existsSync(file) || !statSync(file).isFile()) return missing(name)
+      const st = regularFile(file)
+      if (!st) return missing(name)
       if (method === 'DELETE') {
         // A damaged database kept by a restore may have its WAL beside it.
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
         log('info', 'backup deleted', { file })
         return new Response(null, { status: 204 })
       }
-      const size = statSync(file).size
       return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
-        headers: { 'content-type': 'application/vnd.sqlite3', 'content-length': String(size) },
+        headers: { 'content-type': 'application/vnd.sqlite3', 'content-length': String(st.size) },
       })
     }
     if (pathname === '/v1/backups/check' && method === 'GET') {
       if (!file) return badName()
-      if (!existsSync(file)) return missing(name)
+      if (!regularFile(file)) return missing(name)
       const migrationsDir = readWranglerConfig().migrationsDir
       const inspection = await inThread<Inspection>({ op: 'inspect', file, migrationsDir })
       const known = readMigrations(migrationsDir).map((m) => m.name)
