@@ -25,6 +25,8 @@ beforeAll(async () => {
   const src = findDatabaseFile(dataDir)!
   snapshotDatabase(src, backupName(dataDir, 'daily', new Date('2026-11-20T02:30:00Z')))
   snapshotDatabase(src, backupName(dataDir, 'pre-upgrade', new Date('2026-11-18T09:15:00Z')))
+  // Times show in the configured zone (UTC+2 in November), not the browser's.
+  expect((await env.api.patch('/api/v1/settings/defaults', { timezone: 'Asia/Jerusalem' })).status).toBe(200)
 })
 
 afterAll(async () => {
@@ -39,13 +41,14 @@ describe('Settings > Backups', () => {
     expect(await rows().count()).toBe(2)
     expect(await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind')))).toEqual(['daily', 'pre-upgrade'])
     const first = rows().first()
-    expect(await first.locator('time').textContent()).toBe('Nov 20, 2026, 2:30 AM')
+    expect(await first.locator('time').textContent()).toBe('Nov 20, 2026, 4:30 AM')
     expect(await page.locator('[data-command="moat-daily-20261120T023000Z.sqlite"]').textContent()).toBe(
       `MOAT_DATA=${dataDir} moat restore ${path.join(dataDir, 'backups', 'moat-daily-20261120T023000Z.sqlite')}`,
     )
     expect(await first.locator('[data-testid=backup-size]').textContent()).toMatch(/^\u2068?\d+(\.\d+)?\s*KB\u2069?$/)
     expect(await page.locator('[data-testid=backups-keys-note]').textContent()).toContain(path.join(dataDir, 'keys.json'))
-    expect(await page.locator('[data-testid=backups-next]').textContent()).toMatch(/2:30 AM/)
+    expect(await page.locator('[data-testid=backups-next]').textContent()).toMatch(/4:30 AM$/)
+    expect(await page.locator('[data-testid=backups-status]').textContent()).toContain('Asia/Jerusalem')
     expect(await page.locator('[data-testid=backups-free]').textContent()).toMatch(/free of/)
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
     await shot('backups-en')
