@@ -4,6 +4,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   backupName,
+  dailyBackupPattern,
   findDatabaseFile,
   inspectDatabase,
   pidFile,
@@ -17,8 +18,7 @@ import { log } from './log'
 import { readMigrations } from './migrate'
 import { createRuntime, type Runtime } from './runtime'
 
-/** When the daily backup runs (UTC); MOAT_BACKUP_CRON overrides it. */
-export const DAILY_BACKUP_CRON = '30 2 * * *'
+export { DAILY_BACKUP_CRON } from './backup'
 /** Pre-upgrade snapshots kept (they are taken only when migrations are pending). */
 const PRE_UPGRADE_KEEP = 5
 
@@ -59,7 +59,7 @@ export async function runDailyBackup(rt: Runtime, at = new Date()): Promise<{ fi
 }
 
 export function startDailyBackups(rt: Runtime): { stop(): void } {
-  const pattern = process.env.MOAT_BACKUP_CRON || DAILY_BACKUP_CRON
+  const pattern = dailyBackupPattern()
   const job = new Cron(pattern, { timezone: 'UTC', protect: true }, async (self: Cron) => {
     try {
       await runDailyBackup(rt, self.currentRun() ?? new Date())

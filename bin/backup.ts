@@ -12,6 +12,11 @@ const D1_DIR = ['d1', 'miniflare-D1DatabaseObject']
 /** Tables a Moat database has from its first migration on. */
 const MOAT_TABLES = ['d1_migrations', 'users', 'iocs', 'settings', 'audit_log']
 
+/** When the daily backup runs (UTC); MOAT_BACKUP_CRON overrides it. */
+export const DAILY_BACKUP_CRON = '30 2 * * *'
+/** The daily backup's cron pattern in effect (also shown on the Backups screen). */
+export const dailyBackupPattern = () => process.env.MOAT_BACKUP_CRON || DAILY_BACKUP_CRON
+
 export const backupsDir = (dataDir: string) => path.join(dataDir, 'backups')
 
 /** The D1 database file under the data folder, or null before the first start. */
@@ -97,12 +102,14 @@ export function inspectDatabase(file: string, migrationsDir?: string): Inspectio
 }
 
 /** `<data>/backups/<kind>-<UTC stamp>.sqlite`, the name the retention sweep recognizes. */
-export function backupName(dataDir: string, kind: 'daily' | 'pre-upgrade' | 'pre-restore', at = new Date()): string {
+export type BackupKind = 'daily' | 'pre-upgrade' | 'pre-restore' | 'manual'
+
+export function backupName(dataDir: string, kind: BackupKind, at = new Date()): string {
   return path.join(backupsDir(dataDir), `moat-${kind}-${stamp(at)}.sqlite`)
 }
 
 /** Deletes the oldest `moat-<kind>-*.sqlite` files beyond `keep`; returns the names removed. */
-export function pruneBackups(dataDir: string, kind: 'daily' | 'pre-upgrade' | 'pre-restore', keep: number): string[] {
+export function pruneBackups(dataDir: string, kind: BackupKind, keep: number): string[] {
   const dir = backupsDir(dataDir)
   if (!existsSync(dir)) return []
   const re = new RegExp(`^moat-${kind}-\\d{8}T\\d{6}Z\\.sqlite$`)

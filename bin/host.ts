@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises'
+import { createBackupHost } from './host-backups'
 import { handleLdapRequest } from './host-ldap'
 import { handleMispRequest } from './host-misp'
 import { createAuditSink, type ShipRecord, type ShipRequest, type SyslogTarget } from './host-syslog'
@@ -16,10 +17,12 @@ export function createHostHandler(dataDir: string, opts: { servingCertPath?: str
   const audit = createAuditSink(dataDir)
   const tls = createTlsHost(dataDir, opts.servingCertPath)
   const yara = createYaraHost()
+  const backups = createBackupHost(dataDir)
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url)
     try {
       if (url.pathname.startsWith('/v1/yara/')) return await yara.handle(request, url.pathname)
+      if (url.pathname.startsWith('/v1/backups')) return await backups(request, url.pathname)
       if (request.method === 'GET' && url.pathname === '/v1/disk') {
         const st = await statfs(dataDir)
         return Response.json({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize })

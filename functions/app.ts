@@ -10,6 +10,7 @@ import { ApiError, errorChain, isDatabaseFailure } from './lib/errors'
 import { invalidateFeedContext } from './lib/feed-context'
 import { bindGeoHost } from './lib/geoip'
 import { logEvent } from './lib/log'
+import { adminBackupRoutes } from './routes/admin-backups'
 import { adminTlsRoutes } from './routes/admin-tls'
 import { allowlistRoutes } from './routes/allowlist'
 import { audit } from './routes/audit'
@@ -79,6 +80,7 @@ const api = new Hono<AppEnv>()
   .route('/openapi.json', openapi)
   .route('/export', stixExportRoutes)
   .route('/admin/tls', adminTlsRoutes)
+  .route('/admin/backups', adminBackupRoutes)
 
 export const app = new Hono<AppEnv>()
   .use('*', requestId())

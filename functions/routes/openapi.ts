@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import * as auditC from '../../schema/contracts/audit'
+import * as backupC from '../../schema/contracts/backups'
 import * as authC from '../../schema/contracts/auth'
 import * as feedC from '../../schema/contracts/feeds'
 import * as customC from '../../schema/contracts/custom-feeds'
@@ -123,6 +124,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/api/v1/allowlist/{id}', summary: 'Remove an entry (admin)', auth: true, status: 204, errors: [401, 403, 404] },
   { method: 'get', path: '/api/v1/admin/tls', summary: 'Server certificate (admin): subject, SANs, validity, SHA-256 fingerprint, what is served now and whether a restart is needed; never the key', auth: true, response: tlsC.TlsStatus, errors: [401, 403, 503] },
   { method: 'post', path: '/api/v1/admin/tls', summary: 'Upload certificate + private key (+ chain) as PEM (admin): key must match, valid now, issued for serverName (default: host of feeds.publicUrl); 422 names the field. Served after a restart', auth: true, body: tlsC.TlsUploadInput, response: tlsC.TlsStatus, errors: [400, 401, 403, 422, 502, 503] },
+  { method: 'get', path: '/api/v1/admin/backups', summary: 'Backups in <data>/backups (admin), newest first: name, kind (daily, pre-upgrade, pre-restore, manual), time, size, migration level and the `moat restore` command; the daily schedule and its next run, backup.enabled/backup.keep, free space of the data folder', auth: true, response: backupC.BackupList, errors: [401, 403, 503] },
+  { method: 'patch', path: '/api/v1/admin/backups/settings', summary: 'Daily backups on/off and how many are kept (admin; keep is a whole number 1..365, 422 names the field); audited as settings.change', auth: true, body: backupC.BackupSettingsInput, response: backupC.BackupList, errors: [400, 401, 403, 415, 422] },
+  { method: 'post', path: '/api/v1/admin/backups', summary: 'Back up now (admin): a consistent VACUUM INTO snapshot as moat-manual-<UTC time>.sqlite, kept until deleted (not pruned by backup.keep); 409 while another is being written', auth: true, response: z.object({ backup: backupC.Backup }), status: 201, errors: [401, 403, 409, 502, 503] },
+  { method: 'get', path: '/api/v1/admin/backups/{name}/download', summary: 'Download a backup file (admin; streamed as an attachment; audited). name must be exactly moat-<kind>-<UTC time>.sqlite (400 names the field)', auth: true, media: 'application/vnd.sqlite3', errors: [400, 401, 403, 404] },
+  { method: 'get', path: '/api/v1/admin/backups/{name}/check', summary: 'Check a backup as `moat restore` does (admin): PRAGMA integrity_check, Moat tables, no migration unknown to this version; migrations it has and still lacks', auth: true, response: backupC.BackupCheck, errors: [400, 401, 403, 404] },
+  { method: 'delete', path: '/api/v1/admin/backups/{name}', summary: 'Delete a backup file (admin; audited)', auth: true, status: 204, errors: [400, 401, 403, 404] },
   { method: 'get', path: '/api/v1/warninglists', summary: 'Imported MISP warninglists', auth: true, errors: [401] },
   { method: 'post', path: '/api/v1/warninglists', summary: 'Import a MISP warninglist JSON file (admin; JSON body or multipart file, up to 16 MB); replaces a list of the same name', auth: true, body: 'multipart', status: 201, errors: [400, 401, 403, 413, 415, 422] },
   { method: 'patch', path: '/api/v1/warninglists/{id}', summary: 'Enable or disable a warninglist (admin)', auth: true, body: z.object({ enabled: z.boolean() }), errors: [400, 401, 403, 404] },

@@ -54,6 +54,8 @@ const ACCESS: Record<Access, string[]> = {
     'GET /api/v1/users/:id', 'PATCH /api/v1/users/:id', 'POST /api/v1/users/:id/reset-password', 'DELETE /api/v1/users/:id/avatar',
     'POST /api/v1/warninglists', 'PATCH /api/v1/warninglists/:id', 'DELETE /api/v1/warninglists/:id', 'PATCH /api/v1/yara/settings',
     'GET /api/v1/admin/tls', 'POST /api/v1/admin/tls',
+    'GET /api/v1/admin/backups', 'PATCH /api/v1/admin/backups/settings', 'POST /api/v1/admin/backups', 'GET /api/v1/admin/backups/:name/download',
+    'GET /api/v1/admin/backups/:name/check', 'DELETE /api/v1/admin/backups/:name',
     'GET /api/v1/ldap/settings', 'PATCH /api/v1/ldap/settings', 'POST /api/v1/ldap/test', 'GET /api/v1/settings/defaults', 'PATCH /api/v1/settings/defaults',
     'POST /api/v1/playbook', 'POST /api/v1/playbook/order', 'PATCH /api/v1/playbook/:id', 'DELETE /api/v1/playbook/:id',
   ],

@@ -1083,3 +1083,35 @@ export function graphExportUrl(q: GraphFilters): string {
   const query = new URLSearchParams(compact(q) as Record<string, string>).toString()
   return client.api.v1.graph['export.csv'].$path() + (query ? `?${query}` : '')
 }
+
+// ---- Backups (admin; Settings > Backups) ---------------------------------------------------
+
+export type Backup = z.infer<typeof import('../../../schema/contracts/backups').Backup>
+export type BackupList = z.infer<typeof import('../../../schema/contracts/backups').BackupList>
+export type BackupCheck = z.infer<typeof import('../../../schema/contracts/backups').BackupCheck>
+export type BackupSettingsInput = z.input<typeof import('../../../schema/contracts/backups').BackupSettingsInput>
+
+export function listBackups(): Promise<BackupList> {
+  return call(client.api.v1.admin.backups.$get())
+}
+
+export function patchBackupSettings(input: BackupSettingsInput): Promise<BackupList> {
+  return call(client.api.v1.admin.backups.settings.$patch({ json: input }))
+}
+
+export function backUpNow(): Promise<{ backup: Backup }> {
+  return call(client.api.v1.admin.backups.$post())
+}
+
+export function checkBackup(name: string): Promise<BackupCheck> {
+  return call(client.api.v1.admin.backups[':name'].check.$get({ param: { name } }))
+}
+
+export function deleteBackup(name: string): Promise<void> {
+  return call(client.api.v1.admin.backups[':name'].$delete({ param: { name } }))
+}
+
+/** A plain download link (the session cookie authenticates it). */
+export function backupDownloadUrl(name: string): string {
+  return client.api.v1.admin.backups[':name'].download.$path({ param: { name } })
+}

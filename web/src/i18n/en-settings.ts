@@ -12,6 +12,7 @@ export const enSettings = {
     audit: 'Audit & syslog',
     defaults: 'Defaults',
     champs: 'Champs',
+    backups: 'Backups',
   },
   auditMoved: 'Syslog delivery and audit retention are configured under Settings.',
   auditMovedLink: 'Open audit settings',

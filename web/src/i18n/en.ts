@@ -8,6 +8,7 @@ import { enAdmin } from './en-admin'
 import { enTaxii } from './en-taxii'
 import { enMisp } from './en-misp'
 import { enTls } from './en-tls'
+import { enBackups } from './en-backups'
 
 // English is the reference dictionary: its shape is the `Dict` type every other language must fill.
 // Templates use {{ name }} placeholders (resolved by @solid-primitives/i18n).
@@ -924,6 +925,7 @@ export const en = {
   ...enCustomFeeds,
   misp: enMisp,
   tls: enTls,
+  backups: enBackups,
   settings: enSettings,
   ...enAnalytics,
   ...enPulse,

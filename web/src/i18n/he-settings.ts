@@ -12,6 +12,7 @@ export const heSettings: typeof enSettings = {
     audit: 'ביקורת ו-Syslog',
     defaults: 'ברירות מחדל',
     champs: 'אלופים',
+    backups: 'גיבויים',
   },
   auditMoved: 'משלוח Syslog ושמירת רשומות הביקורת מוגדרים במסך ההגדרות.',
   auditMovedLink: 'להגדרות הביקורת',

@@ -10,6 +10,7 @@ import { heTaxii } from './he-taxii'
 import { yaraHe } from './yara.he'
 import { heMisp } from './he-misp'
 import { heTls } from './he-tls'
+import { heBackups } from './he-backups'
 
 export const he: Dict = {
   app: {
@@ -919,6 +920,7 @@ export const he: Dict = {
   ...heCustomFeeds,
   misp: heMisp,
   tls: heTls,
+  backups: heBackups,
   settings: heSettings,
   ...heAnalytics,
   ...hePulse,

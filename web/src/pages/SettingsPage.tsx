@@ -1,5 +1,6 @@
 import { useLocation, useNavigate } from '@solidjs/router'
 import { createResource, For, Match, Show, Switch } from 'solid-js'
+import { BackupsCard } from '../components/BackupsSettings'
 import { ChampsAdmin } from '../components/ChampsAdmin'
 import { DefaultSettingsCard } from '../components/DefaultSettings'
 import { FormError } from '../components/FormError'
@@ -27,7 +28,8 @@ import '../styles/settings.css'
 // the card that already edits that area; nothing here duplicates a form.
 //
 // TLS: the certificate card (TlsSettingsCard, also on /admin/tls) is the `tls` tab.
-const TABS = ['auth', 'tls', 'misp', 'audit', 'defaults', 'champs'] as const
+// Backups: the files in <data>/backups, daily retention, Back up now (BackupsCard).
+const TABS = ['auth', 'tls', 'misp', 'audit', 'backups', 'defaults', 'champs'] as const
 type Tab = (typeof TABS)[number]
 
 export default function SettingsPage() {
@@ -94,6 +96,9 @@ function SettingsTabs() {
           </Match>
           <Match when={tab() === 'audit'}>
             <SyslogSettingsCard />
+          </Match>
+          <Match when={tab() === 'backups'}>
+            <BackupsCard />
           </Match>
           <Match when={tab() === 'defaults'}>
             <DefaultSettingsCard />
