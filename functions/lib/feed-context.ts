@@ -12,6 +12,8 @@ const TTL_MS = 1000
 
 export interface FeedContext {
   generation: number
+  /** Every row of `generation` by id (see repos/generation.ts): built-in feeds key on these. */
+  counters: Record<string, number>
   access: string
   paDomainWildcard: boolean
   cpIpv6: boolean
@@ -38,12 +40,14 @@ export async function feedContext(d1: D1Database): Promise<FeedContext> {
   const row = await d1
     .prepare(
       `SELECT (SELECT value FROM generation WHERE id = 1) AS generation,
+              (SELECT json_group_object(id, value) FROM generation) AS counters,
               (SELECT json_group_object(key, json(value)) FROM settings WHERE key LIKE 'feeds.%') AS settings`,
     )
-    .first<{ generation: number | null; settings: string | null }>()
+    .first<{ generation: number | null; counters: string | null; settings: string | null }>()
   const s = { ...SETTING_DEFAULTS, ...(JSON.parse(row?.settings ?? '{}') as Record<string, unknown>) }
   const ctx: FeedContext = {
     generation: row?.generation ?? 0,
+    counters: JSON.parse(row?.counters ?? '{}') as Record<string, number>,
     access: String(s['feeds.access']),
     paDomainWildcard: Boolean(s['feeds.paDomainWildcard']),
     cpIpv6: Boolean(s['feeds.cpIpv6']),

@@ -23,6 +23,7 @@ import { sha256Hex } from '../lib/hash'
 import { feedContext, type FeedContext } from '../lib/feed-context'
 import { recordPoll } from '../lib/feed-polls'
 import { addAudit } from '../repos/audit'
+import { scopedGeneration } from '../repos/generation'
 import { recordFeedState, selectEpoTicketRows, selectEpoTickets, selectFeedRows, selectFeedText, selectFeedValues } from '../repos/feeds'
 import { logEvent } from '../lib/log'
 import { FeedMissing, renderYaraFeed } from '../lib/yara-feed'
@@ -103,7 +104,16 @@ async function selectAndRender(c: Context<AppEnv>, def: FeedDef, opts: Options, 
   return { out: renderBody(def, selection, opts), nextExpiry: selection.nextExpiry }
 }
 
-async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: Options, ctx: FeedContext, nowIso: string, previous?: CachedFeed): Promise<CachedFeed> {
+async function buildEntry(
+  c: Context<AppEnv>,
+  key: string,
+  def: FeedDef,
+  opts: Options,
+  generation: number,
+  ctx: FeedContext,
+  nowIso: string,
+  previous?: CachedFeed,
+): Promise<CachedFeed> {
   const started = Date.now()
   const { out, nextExpiry } = await selectAndRender(c, def, opts, nowIso)
   const body = new TextEncoder().encode(out.text)
@@ -113,12 +123,14 @@ async function buildEntry(c: Context<AppEnv>, key: string, def: FeedDef, opts: O
     'X-Moat-Total': String(out.total),
     'X-Moat-Returned': String(out.returned),
     'X-Moat-Dropped': String(droppedTotal),
+    // When this body was built: it changes only when a write touched what the feed lists.
+    'X-Moat-Built': new Date(started).toISOString(),
     ...out.extraHeaders,
   }
   if (opts.limit !== undefined && out.total > opts.limit) headers['X-Moat-Over-Limit'] = `${out.total} entries > limit ${opts.limit}`
   if (droppedTotal) headers['X-Moat-Dropped-Reasons'] = Object.entries(out.dropped).map(([k, v]) => `${k}=${v}`).join(', ')
   const entry: CachedFeed = {
-    generation: ctx.generation,
+    generation,
     validUntil: nextExpiry,
     body,
     gzip: null,
@@ -254,7 +266,8 @@ export const feedRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   const feed = def!
   const key = `${feed.aliasOf ?? feed.path}?n=${opts.n ?? ''}&s=${opts.s ?? ''}${opts.limit ? `&max=${opts.limit}` : ''}${feed.format === 'pa-domain' ? `&wild=${opts.wild ? 1 : 0}` : ''}${feed.format === 'cp' ? `&v6=${opts.ipv6 ? 1 : 0}` : ''}${opts.tr ? `&tr=${opts.tr}` : ''}`
   try {
-    const entry = await getCachedFeed(key, ctx.generation, nowIso, (prev) => buildEntry(c, key, feed, opts, ctx, nowIso, prev))
+    const generation = scopedGeneration(ctx.counters, ctx.generation, feed.types, feed.format.startsWith('yara-'))
+    const entry = await getCachedFeed(key, generation, nowIso, (prev) => buildEntry(c, key, feed, opts, generation, ctx, nowIso, prev))
     const res = await serve(c, entry)
     poll(res.status, res.status === 200 ? entry.body.byteLength : 0)
     return res

@@ -137,7 +137,7 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
         value: parsed.value, type: parsed.type, expiresAt, ticket, campaignId, tags, source,
         ...(verdict.warnings.length ? { warnings: verdict.warnings.map((w) => w.code) } : {}),
       }),
-      bumpGeneration(db),
+      bumpGeneration(db, [parsed.type]),
       auditStmt(db, 'ioc.create', actor, `${parsed.type}:${parsed.value}`, { source, warnings: verdict.warnings.map((w) => w.code) }),
     ])
   } catch (err) {
@@ -194,7 +194,7 @@ async function applyPatch(db: Db, row: IocRow, patch: Partial<IocRow> & { tags?:
     db.update(iocs).set(set).where(eq(iocs.id, row.id)),
     ...(patch.tags ? [db.delete(iocTags).where(eq(iocTags.iocId, row.id)), ...patch.tags.map((tag) => db.insert(iocTags).values({ iocId: row.id, tag }))] : []),
     historyStmt(db, row.id, row.type, row.value, wasExpired && nowActive ? 'reactivated' : 'edited', actor, diff),
-    bumpGeneration(db),
+    bumpGeneration(db, [row.type as IocType]),
     auditStmt(db, 'ioc.edit', actor, `${row.type}:${row.value}`, { id: row.id, fields: Object.keys(diff) }),
   ]
   await db.batch(stmts as never)
@@ -224,7 +224,7 @@ export async function deleteIoc(db: Db, id: number, actor: Actor, now: Date) {
   await db.batch([
     db.update(iocs).set({ deletedAt: nowIso, deletedBy: actor.id, updatedAt: nowIso }).where(and(eq(iocs.id, id), isNull(iocs.deletedAt))),
     historyStmt(db, id, row.type, row.value, 'deleted', actor, { value: row.value }),
-    bumpGeneration(db),
+    bumpGeneration(db, [row.type as IocType]),
     auditStmt(db, 'ioc.delete', actor, `${row.type}:${row.value}`, { id }),
   ])
 }
@@ -243,7 +243,7 @@ export async function setExcluded(db: Db, id: number, excluded: boolean, reason:
   await db.batch([
     db.update(iocs).set(set).where(eq(iocs.id, id)),
     historyStmt(db, id, row.type, row.value, excluded ? 'excluded' : 'unexcluded', actor, { reason: reason ?? null }),
-    bumpGeneration(db),
+    bumpGeneration(db, [row.type as IocType]),
     auditStmt(db, excluded ? 'ioc.exclude' : 'ioc.unexclude', actor, `${row.type}:${row.value}`, { id, reason: reason ?? null }),
   ])
   return (await getIocView(db, id, nowIso))!

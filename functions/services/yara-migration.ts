@@ -84,7 +84,7 @@ export async function storeMigratedYara(db: Db, env: Pick<Bindings, 'HOST'>, bat
         actor: { id: actor.id, username: actor.username },
         diff: { migratedFrom: `import:${batchId}`, analyst: rule.analyst, previousStatus: rule.status, errors: analysis.errors.length },
       }),
-      ...(status === 'approved' ? [bumpGeneration(db)] : []),
+      ...(status === 'approved' ? [bumpGeneration(db, ['yara'])] : []),
     ])
     result.stored++
     result[status]++

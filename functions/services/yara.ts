@@ -159,7 +159,7 @@ export async function patchYara(c: Ctx, id: number, patch: YaraPatch): Promise<{
   } else return {}
   // What an approved file serves changes with its content and its name.
   const feedsChange = row.status === 'approved' && (contentChanged || set.filename !== undefined)
-  await c.var.db.batch([c.var.db.update(yaraRules).set(set).where(eq(yaraRules.id, id)), ...stmts, ...(feedsChange ? [bumpGeneration(c.var.db)] : [])])
+  await c.var.db.batch([c.var.db.update(yaraRules).set(set).where(eq(yaraRules.id, id)), ...stmts, ...(feedsChange ? [bumpGeneration(c.var.db, ['yara'])] : [])])
   const { previousContent: _content, ...auditDiff } = changed
   await auditAction(c, contentChanged ? 'yara.edit' : 'yara.edit_metadata', filename, { id, ...auditDiff, ...(contentChanged ? { fromStatus: row.status, toStatus: 'pending' } : {}) })
   return { analysis }
@@ -205,7 +205,7 @@ export async function reviewYara(c: Ctx, id: number, action: 'approve' | 'reject
       .set({ status: to, reviewedBy: c.var.user.id, reviewedAt: now, rejectReason: action === 'reject' ? reason! : null, updatedAt: now })
       .where(eq(yaraRules.id, id)),
     historyStmt(c.var.db, { ruleId: id, event: to, fromStatus: row.status, toStatus: to, actor: actor(c), diff: action === 'reject' ? { reason } : { sha256: row.sha256 } }),
-    ...(action === 'approve' || row.status === 'approved' ? [bumpGeneration(c.var.db)] : []),
+    ...(action === 'approve' || row.status === 'approved' ? [bumpGeneration(c.var.db, ['yara'])] : []),
   ])
   await auditAction(c, `yara.${action}`, row.filename, { id, fromStatus: row.status, sha256: row.sha256, ...(reason ? { reason } : {}) })
 }
@@ -217,7 +217,7 @@ export async function deleteYara(c: Ctx, id: number) {
   await c.var.db.batch([
     c.var.db.update(yaraRules).set({ deletedAt: now, deletedBy: c.var.user.id, updatedAt: now }).where(eq(yaraRules.id, id)),
     historyStmt(c.var.db, { ruleId: id, event: 'deleted', fromStatus: row.status, actor: actor(c), diff: { filename: row.filename, sha256: row.sha256 } }),
-    ...(row.status === 'approved' ? [bumpGeneration(c.var.db)] : []),
+    ...(row.status === 'approved' ? [bumpGeneration(c.var.db, ['yara'])] : []),
   ])
   await auditAction(c, 'yara.delete', row.filename, { id, status: row.status, sha256: row.sha256 })
 }
