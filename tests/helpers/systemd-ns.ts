@@ -92,48 +92,43 @@ export interface SystemdNs {
 }
 
 /** Boots systemd; `pkgDir` is shown read-only inside at /run/moat-package. */
-export async function bootSystemd(work: string, pkgDir: string): Promise<SystemdNs> {
+export async function bootSystemd(work: string, pkgDir: string, lifetimeSec = 600): Promise<SystemdNs> {
   const boot = path.join(work, 'systemd-boot.sh')
   writeFileSync(boot, BOOT, { mode: 0o755 })
   const cg = path.join(cgroup2Root()!, `moat-test-${process.pid}-${Date.now()}`)
   // The outer shell moves itself into a cgroup of its own, so systemd's cgroup namespace root is
-  // that folder (and not the root of this machine's tree).
-  const outer = `mkdir "${cg}" && echo $$ > "${cg}/cgroup.procs" && exec unshare -m -p -n -C -f --mount-proc --propagation private "${boot}" "${pkgDir}"`
+  // that folder (and not the root of this machine's tree). Should the test process die before
+  // stop(), the namespace still ends after lifetimeSec (unshare killed -> its child, PID 1, too).
+  const outer = `mkdir "${cg}" && echo $$ > "${cg}/cgroup.procs" && exec timeout -s KILL ${lifetimeSec} unshare --kill-child=SIGKILL -m -p -n -C -f --mount-proc --propagation private "${boot}" "${pkgDir}"`
   const log: string[] = []
   const child: ChildProcess = spawn('sh', ['-c', outer], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH } })
   child.stdout!.on('data', (d) => log.push(String(d)))
   child.stderr!.on('data', (d) => log.push(String(d)))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
 
-  // unshare forks once: its only child is the namespace's PID 1.
-  let pid = 0
-  const deadline = Date.now() + 30_000
-  while (!pid && Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`systemd namespace exited ${child.exitCode}: ${log.join('')}`)
+  /** Host PIDs of the processes below `root` named `comm` (sh -> timeout -> unshare -> systemd). */
+  const find = (comm: string, root = child.pid!): number[] => {
+    let kids: string[] = []
     try {
-      const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
-      if (kids.length && readFileSync(`/proc/${kids[0]}/comm`, 'utf8').trim() === 'systemd') pid = Number(kids[0])
+      kids = readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)
     } catch {}
-    if (!pid) await new Promise((r) => setTimeout(r, 100))
-  }
-  if (!pid) throw new Error(`systemd did not start: ${log.join('')}`)
-
-  const run: SystemdNs['run'] = (argv, opts = {}) =>
-    spawnSync('nsenter', ['-t', String(pid), '-m', '-p', '-n', '--wd=/', 'env', '-i', `PATH=${PATH}`, 'LANG=C.UTF-8', ...argv], {
-      encoding: 'utf8',
-      timeout: opts.timeout ?? 60_000,
-      input: opts.input,
-      maxBuffer: 64 * 1024 * 1024,
+    return kids.flatMap((k) => {
+      let name = ''
+      try {
+        name = readFileSync(`/proc/${k}/comm`, 'utf8').trim()
+      } catch {}
+      return [...(name === comm ? [Number(k)] : []), ...find(comm, Number(k))]
     })
-  const sh: SystemdNs['sh'] = (script, opts) => {
-    const res = run(['sh', '-c', script], opts)
-    if (res.status !== 0) throw new Error(`inside systemd namespace: ${script}\nstatus ${res.status} ${res.error ?? ''}\n${res.stdout}\n${res.stderr}`)
-    return res.stdout
   }
+  let pid = 0
   const stop = async () => {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {}
+    // unshare --kill-child: when unshare dies its child (PID 1 inside) gets SIGKILL, and with it
+    // every process of the namespace.
+    for (const p of [...find('unshare'), ...(pid ? [pid] : [])]) {
+      try {
+        process.kill(p, 'SIGKILL')
+      } catch {}
+    }
     if (child.exitCode === null) await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
     // Killed processes leave their (empty) cgroup folders: remove them deepest first.
     const remove = (dir: string) => {
@@ -153,6 +148,29 @@ export async function bootSystemd(work: string, pkgDir: string): Promise<Systemd
     remove(cg)
   }
 
+  const deadline = Date.now() + 30_000
+  while (!pid && Date.now() < deadline) {
+    if (child.exitCode !== null) break
+    pid = find('systemd')[0] ?? 0
+    if (!pid) await new Promise((r) => setTimeout(r, 100))
+  }
+  if (!pid) {
+    await stop()
+    throw new Error(`systemd did not start: ${log.join('')}`)
+  }
+
+  const run: SystemdNs['run'] = (argv, opts = {}) =>
+    spawnSync('nsenter', ['-t', String(pid), '-m', '-p', '-n', '--wd=/', 'env', '-i', `PATH=${PATH}`, 'LANG=C.UTF-8', ...argv], {
+      encoding: 'utf8',
+      timeout: opts.timeout ?? 60_000,
+      input: opts.input,
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  const sh: SystemdNs['sh'] = (script, opts) => {
+    const res = run(['sh', '-c', script], opts)
+    if (res.status !== 0) throw new Error(`inside systemd namespace: ${script}\nstatus ${res.status} ${res.error ?? ''}\n${res.stdout}\n${res.stderr}`)
+    return res.stdout
+  }
   // Until systemd has opened its socket, systemctl cannot connect: ask again.
   let ready = run(['systemctl', 'is-system-running', '--wait'], { timeout: 60_000 })
   while (!/running|degraded/.test(ready.stdout) && /connect to bus/.test(ready.stderr) && Date.now() < deadline + 30_000) {
