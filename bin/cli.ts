@@ -86,7 +86,7 @@ async function start(args: string[]) {
   const backups = startDailyBackups(rt)
   const redirectPort = process.env.MOAT_HTTP_PORT ? Number(process.env.MOAT_HTTP_PORT) : null
   const redirect =
-    opts.httpsCertPath && redirectPort !== null ? await startRedirect(opts.host, redirectPort, Number(rt.url.port), tls.serverName) : null
+    opts.httpsCertPath && redirectPort !== null ? await startRedirect(opts.host, redirectPort, Number(rt.url.port || 443), tls.serverName) : null
   log('info', 'moat is listening', {
     url: rt.url.href,
     ...(redirect ? { redirectFrom: `http://${opts.host}:${redirectPort}` } : {}),

@@ -52,7 +52,10 @@ describe('deploy/moat.service', () => {
     expect(one('PrivateDevices')).toBe('yes')
     expect(one('RestrictSUIDSGID')).toBe('yes')
     expect(one('CapabilityBoundingSet')).toBe('CAP_NET_BIND_SERVICE')
-    expect(service.get('SystemCallFilter')).toContain('@system-service')
+    // The allow list, then the deny list; @pkey because V8 calls pkey_alloc (SIGSYS without it:
+    // proven under a real systemd by tests/bin/package.test.ts).
+    expect(service.get('SystemCallFilter')?.[0].split(/\s+/)).toEqual(['@system-service', '@pkey'])
+    expect(service.get('SystemCallFilter')?.[1]).toMatch(/^~@privileged /)
     // Nothing else is writable: no second ReadWritePaths, no StateDirectory outside the data folder.
     expect([...service.keys()].filter((k) => /^(ReadWritePaths|StateDirectory|LogsDirectory|CacheDirectory)$/.test(k))).toEqual(['ReadWritePaths'])
   })
