@@ -266,7 +266,7 @@ export function buildOpenApi(version: string) {
           ...(feed.format === 'pa-domain' ? [{ name: 'wild', in: 'query', required: false, schema: { enum: ['0', '1'] }, description: 'emit *.domain before domain' }] : []),
         ],
         responses: {
-          200: { description: 'The list (ETag, Last-Modified, gzip; X-Moat-Total, X-Moat-Returned, X-Moat-Dropped headers)', content: { 'text/plain': { schema: { type: 'string' } } } },
+          200: { description: 'The list (ETag, Last-Modified, gzip; X-Moat-Total, X-Moat-Returned, X-Moat-Dropped, X-Moat-Built headers)', content: { 'text/plain': { schema: { type: 'string' } } } },
           304: { description: 'Not modified (If-None-Match)' },
           401: { description: 'Feed token required or wrong (WWW-Authenticate: Basic)' },
           403: { description: 'Consumer not allowed this feed or this source address' },
