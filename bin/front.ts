@@ -54,6 +54,8 @@ const DROP_REQUEST = new Set([
   'te',
   'trailer',
   'upgrade',
+  // Node has already answered `100 Continue` to the client.
+  'expect',
   'host',
   'cf-connecting-ip',
   'x-real-ip',
@@ -62,7 +64,7 @@ const DROP_REQUEST = new Set([
   'x-forwarded-host',
 ])
 const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade'])
-const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/
+const HOST_HEADER = /^[A-Za-z0-9._-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/
 
 /** Parses MOAT_TRUSTED_PROXIES-style lists (`127.0.0.1, 10.0.0.0/8, ::1`); a bad entry is an error. */
 export function trustList(entries: string[]): BlockList {

@@ -105,7 +105,7 @@ describe('what the worker is told', () => {
   it('replaces a client-chosen source address and Miniflare control headers', async () => {
     const res = await send(front.url, '/echo?x=1', {
       headers: {
-        host: 'moat.example.org:8443',
+        host: 'moat_box.example.org:8443',
         'cf-connecting-ip': '6.6.6.6',
         'x-real-ip': '6.6.6.7',
         'x-forwarded-for': '6.6.6.8',
@@ -120,7 +120,7 @@ describe('what the worker is told', () => {
     expect(seen.headers['x-forwarded-for']).toBeUndefined()
     expect(seen.headers['mf-route-override']).toBeUndefined()
     expect(seen.headers['x-custom']).toBe('kept')
-    expect(seen.url).toBe('http://moat.example.org:8443/echo?x=1')
+    expect(seen.url).toBe('http://moat_box.example.org:8443/echo?x=1')
   })
 
   it('believes X-Forwarded-For only from a trusted proxy, right to left', async () => {
@@ -150,8 +150,10 @@ describe('what the client gets', () => {
   it('passes bodies both ways unchanged, every Set-Cookie, 304 and HEAD', async () => {
     const body = Buffer.alloc(3 * 1024 * 1024)
     for (let i = 0; i < body.length; i++) body[i] = (i * 7919) & 255
-    const res = await send(front.url, '/echo', { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } })
+    // curl sends `Expect: 100-continue` with large uploads; Node answers it, workerd never sees it.
+    const res = await send(front.url, '/echo', { method: 'POST', body, headers: { 'content-type': 'application/octet-stream', expect: '100-continue' } })
     const seen = JSON.parse(res.body.toString())
+    expect(seen.headers.expect).toBeUndefined()
     const { createHash } = await import('node:crypto')
     expect(seen.size).toBe(body.length)
     expect(seen.digest).toBe(createHash('sha256').update(body).digest('hex'))
