@@ -152,9 +152,10 @@ describe('install.sh and deploy/moat.service under systemd', () => {
       const show = (props: string) =>
         Object.fromEntries(ns.sh(`systemctl show moat -p ${props}`).trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
 
-      // Site settings: listen on loopback only (the unit says 0.0.0.0), a self-signed certificate
-      // so the unit's 443 + 80 are HTTPS + redirect. EnvironmentFile= comes after Environment=: its values win.
-      ns.sh("mkdir -p /etc/moat && printf 'MOAT_HOST=127.0.0.1\\nMOAT_TLS_SELF_SIGNED=1\\nMOAT_SERVER_NAME=moat.test\\n' > /etc/moat/moat.env")
+      // Site settings: listen on loopback only (the unit says 0.0.0.0; EnvironmentFile= values win
+      // over Environment=). The unit itself asks for a self-signed certificate on the first start, so
+      // 443 + 80 are HTTPS + redirect with nothing uploaded.
+      ns.sh("mkdir -p /etc/moat && printf 'MOAT_HOST=127.0.0.1\\nMOAT_SERVER_NAME=moat.test\\n' > /etc/moat/moat.env")
       const installed = ns.run([`/run/moat-package/${top}/install.sh`], { timeout: 120_000 })
       expect(installed.status, installed.stderr + installed.stdout).toBe(0)
       expect(installed.stdout).toContain('Moat installed in /opt/moat (data: /var/lib/moat) and started')
