@@ -23,11 +23,15 @@ afterAll(async () => {
 })
 
 describe('HTTPS certificate card', () => {
-  it('is in the admin navigation and says when no certificate is configured', async () => {
+  it('is the HTTPS tab of Settings and says when no certificate is configured', async () => {
     await page.goto(env.server.base + '/')
-    await page.click('nav a[href="/admin/tls"]')
+    // One place for settings: the card is a tab of Settings, not a navigation entry of its own.
+    expect(await page.locator('nav a[href="/admin/tls"]').count()).toBe(0)
+    await page.click('nav a[href="/admin/settings"]')
+    await page.click('[data-testid=settings-tab-tls]')
     await page.waitForSelector('[data-testid=tls-none]')
-    expect(await page.locator('h1').textContent()).toBe('HTTPS certificate')
+    expect(await page.locator('h1').textContent()).toBe('Settings')
+    expect(await page.locator('[data-testid=settings-tab-tls]').getAttribute('aria-selected')).toBe('true')
     await shot('tls-empty-en')
   })
 
@@ -65,7 +69,7 @@ describe('HTTPS certificate card', () => {
     await page.click('[data-testid=lang-toggle]')
     await page.click('[data-testid=theme-toggle]')
     expect(await page.locator('html').getAttribute('dir')).toBe('rtl')
-    expect(await page.locator('h1').textContent()).toBe('תעודת HTTPS')
+    expect(await page.locator('h1').textContent()).toBe('הגדרות')
     await page.fill('[data-testid=tls-certificate]', 'not a certificate')
     await page.fill('[data-testid=tls-private-key]', pki.key)
     await page.click('[data-testid=tls-save]')

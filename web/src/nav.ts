@@ -53,7 +53,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/admin/users', label: 'users', icon: IconUsers, roles: ['admin'] },
   { href: '/admin/audit', label: 'audit', icon: IconAudit, roles: ['admin'] },
   { href: '/admin/misp', label: 'misp', icon: IconMisp, roles: ['admin'] },
-  { href: '/admin/tls', label: 'tls', icon: IconShield, roles: ['admin'] },
   { href: '/admin/settings', label: 'settings', icon: IconSettings, roles: ['admin'] },
   { href: '/admin/playbook', label: 'playbook', icon: IconBook, roles: ['admin'] },
   { href: '/profile', label: 'profile', icon: IconUser },
