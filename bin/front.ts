@@ -140,10 +140,12 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       // Read by Miniflare's entry worker: the URL the worker sees, with the client's scheme.
       ['MF-Original-URL', `${scheme}://${host}${req.url}`],
     )
-    // GET and HEAD reuse pooled connections; when workerd has closed a pooled one meanwhile
-    // (its 5 s pipeline timeout after a busy stretch), the request never reached the worker and is
-    // sent again once on a new connection. Anything with a body gets a connection of its own.
-    const pooled = req.method === 'GET' || req.method === 'HEAD'
+    // GET and HEAD without a body reuse pooled connections; when workerd has closed a pooled one
+    // meanwhile (its 5 s pipeline timeout after a busy stretch), the request never reached the
+    // worker and is sent again once on a new connection. Anything with a body (a GET too) gets a
+    // connection of its own and its body passed on.
+    const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0'
+    const pooled = (req.method === 'GET' || req.method === 'HEAD') && bodyless
     let clientGone = false
     let current: ClientRequest | null = null
     res.on('close', () => {
@@ -180,10 +182,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
         if (!res.headersSent) log('warn', 'runtime did not answer', { error: err.message, method: req.method })
         fail(res, 503, 'runtime_unavailable', 'Moat is not answering right now; try again shortly')
       })
-      if (pooled) {
-        req.resume()
-        up.end()
-      }
+      if (pooled) up.end()
       else pipeline(req, up, () => undefined)
     }
     send(0)
