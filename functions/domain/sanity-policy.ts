@@ -69,6 +69,11 @@ export function sanityModeOf(value: unknown): SanityMode {
   return isSanityMode(value) ? value : DEFAULT_SANITY_MODE
 }
 
+/** The end of a refusal's message (also built in SQL by services/imports.ts for staged rows). */
+export function whoMayConfirm(mode: SanityMode): string {
+  return mode === 'block_all' ? 'nobody may confirm it' : 'only an admin may confirm it'
+}
+
 /** Why a write is refused: the first critical hit, as the field error of `value` (null = allowed). */
 export function criticalRefusal(
   warnings: readonly IocWarning[],
@@ -78,6 +83,5 @@ export function criticalRefusal(
   if (!criticalBlocks(mode, role)) return null
   const [hit] = criticalWarnings(warnings)
   if (!hit) return null
-  const who = mode === 'block_all' ? 'nobody may confirm it' : 'only an admin may confirm it'
-  return { code: 'critical_blocked', field: 'value', message: `${hit.message} (a critical sanity hit, ${hit.code}: ${who})`, part: hit.code }
+  return { code: 'critical_blocked', field: 'value', message: `${hit.message} (a critical sanity hit, ${hit.code}: ${whoMayConfirm(mode)})`, part: hit.code }
 }

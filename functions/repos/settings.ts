@@ -56,3 +56,16 @@ export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<
   const row = await db.select().from(settings).where(eq(settings.key, key)).get()
   return (row?.value as SettingValue<K> | undefined) ?? (SETTING_DEFAULTS[key] as SettingValue<K>)
 }
+
+/**
+ * One upsert per setting (`{ 'backup.keep': 14, ... }`), stamped with who and when, for a single
+ * `db.batch` so a settings change is all or nothing. Empty when there is nothing to write.
+ */
+export function settingWrites(db: Db, values: Record<string, unknown>, by: string, at = new Date().toISOString()) {
+  return Object.entries(values).map(([key, value]) =>
+    db
+      .insert(settings)
+      .values({ key, value, updatedAt: at, updatedBy: by })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } }),
+  )
+}

@@ -10,13 +10,12 @@ import {
   type BackupList,
   type BackupSettings,
 } from '../../schema/contracts/backups'
-import { settings } from '../../schema/tables'
 import type { AppEnv, Db } from '../env'
 import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, fieldError } from '../lib/errors'
 import { toFieldIssues, zv } from '../lib/validate'
-import { getSetting } from '../repos/settings'
+import { getSetting, settingWrites } from '../repos/settings'
 
 // The Backups tab (admin): the files in <data>/backups are on the launcher's side, so every route
 // but the settings goes to HOST /v1/backups (bin/host-backups.ts). A file is named only by a
@@ -74,15 +73,7 @@ export const adminBackupRoutes = new Hono<AppEnv>()
     const keys = { enabled: 'backup.enabled', keep: 'backup.keep' } as const
     const changed = (Object.keys(keys) as (keyof BackupSettings)[]).filter((k) => next[k] !== before[k])
     if (changed.length) {
-      const at = new Date().toISOString()
-      const by = c.var.user.username
-      const writes = changed.map((k) =>
-        db
-          .insert(settings)
-          .values({ key: keys[k], value: next[k], updatedAt: at, updatedBy: by })
-          .onConflictDoUpdate({ target: settings.key, set: { value: next[k], updatedAt: at, updatedBy: by } }),
-      )
-      await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]])
+      await db.batch(settingWrites(db, Object.fromEntries(changed.map((k) => [keys[k], next[k]])), c.var.user.username) as never)
       const details: Record<string, unknown> = { fields: changed }
       for (const k of changed) details[k] = { from: before[k], to: next[k] }
       await auditAction(c, 'settings.change', 'backup', details)

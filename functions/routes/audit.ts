@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono'
 import { AuditFilter, AuditQuery, AuditSettingsInput, SyslogTestInput } from '../../schema/contracts/audit'
-import { settings } from '../../schema/tables'
 import { auditToCef } from '../domain/cef'
 import { csvRow } from '../domain/csv'
 import { syslogFrame, type Facility } from '../domain/syslog'
@@ -11,7 +10,7 @@ import { requireAuth, requireRole } from '../lib/auth'
 import { ApiError, fieldError, notFound } from '../lib/errors'
 import { IdParam, zv } from '../lib/validate'
 import { addAudit, getAudit, lastAuditId, listAudit } from '../repos/audit'
-import { getSetting } from '../repos/settings'
+import { getSetting, settingWrites } from '../repos/settings'
 
 /** A CSV export stops here; narrow the filters for more. */
 export const EXPORT_MAX_ROWS = 100_000
@@ -99,15 +98,7 @@ export const audit = new Hono<AppEnv>()
     const enabled = input.syslogEnabled ?? (await getSetting(db, 'syslog.enabled'))
     const host = input.syslogHost ?? (await getSetting(db, 'syslog.host'))
     if (enabled && !host) throw fieldError(400, 'syslogHost', 'is required when syslog is enabled', 'required')
-    const at = new Date().toISOString()
-    const by = c.var.user.username
-    const stmts = Object.entries(input).map(([k, value]) => {
-      const key = SETTING_KEYS[k as keyof typeof SETTING_KEYS]
-      return db
-        .insert(settings)
-        .values({ key, value, updatedAt: at, updatedBy: by })
-        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } })
-    })
+    const stmts = settingWrites(db, Object.fromEntries(Object.entries(input).map(([k, v]) => [SETTING_KEYS[k as keyof typeof SETTING_KEYS], v])), c.var.user.username)
     if (stmts.length) await db.batch(stmts as never)
     await auditAction(c, 'settings.change', 'audit', input)
     return c.json({ settings: await currentSettings(db) })

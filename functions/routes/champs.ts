@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { settings } from '../../schema/tables'
+import { settingWrites } from '../repos/settings'
 import { ChampsConfigPatch, ChampsQuery, SpotlightParam, TeamGoalInput } from '../../schema/contracts/stats'
 import type { ScoringMethod } from '../domain/champs'
 import type { AppEnv } from '../env'
@@ -34,13 +34,7 @@ export const champsRoutes = new Hono<AppEnv>()
   .get('/config', async (c) => c.json(await config(c.var.db)))
   .patch('/config', requireRole('admin'), zv('json', ChampsConfigPatch), async (c) => {
     const input = c.req.valid('json')
-    const at = new Date().toISOString()
-    const stmts = Object.entries(input).map(([k, v]) =>
-      c.var.db
-        .insert(settings)
-        .values({ key: KEYS[k as keyof typeof KEYS], value: v, updatedAt: at, updatedBy: c.var.user.username })
-        .onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt: at, updatedBy: c.var.user.username } }),
-    )
+    const stmts = settingWrites(c.var.db, Object.fromEntries(Object.entries(input).map(([k, v]) => [KEYS[k as keyof typeof KEYS], v])), c.var.user.username)
     if (stmts.length) await c.var.db.batch(stmts as never)
     resetChampsCache()
     await auditAction(c, 'settings.change', 'champs', input)

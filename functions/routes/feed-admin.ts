@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { ConsumerInput, ConsumerPatch, FeedSettings } from '../../schema/contracts/feeds'
-import { feedConsumers, feedState, settings } from '../../schema/tables'
+import { feedConsumers, feedState } from '../../schema/tables'
 import { FEEDS } from '../domain/feed-catalogue'
 import { ipRange } from '../domain/ip-range'
 import type { AppEnv } from '../env'
@@ -11,7 +11,7 @@ import { ApiError, notFound } from '../lib/errors'
 import { sha256Hex } from '../lib/hash'
 import { randomToken } from '../lib/session'
 import { IdParam, zv } from '../lib/validate'
-import { getSetting } from '../repos/settings'
+import { getSetting, settingWrites } from '../repos/settings'
 
 type Row = typeof feedConsumers.$inferSelect
 
@@ -169,14 +169,7 @@ export const feedCatalogueRoutes = new Hono<AppEnv>()
         })
       }
     }
-    const at = new Date().toISOString()
-    const stmts = Object.entries(input).map(([k, v]) => {
-      const key = SETTING_KEYS[k as keyof typeof SETTING_KEYS]
-      return c.var.db
-        .insert(settings)
-        .values({ key, value: v, updatedAt: at, updatedBy: c.var.user.username })
-        .onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt: at, updatedBy: c.var.user.username } })
-    })
+    const stmts = settingWrites(c.var.db, Object.fromEntries(Object.entries(input).map(([k, v]) => [SETTING_KEYS[k as keyof typeof SETTING_KEYS], v])), c.var.user.username)
     if (stmts.length) await c.var.db.batch(stmts as never)
     await auditAction(c, 'settings.change', 'feeds', input)
     return c.json({ settings: await currentSettings(c.var.db) })

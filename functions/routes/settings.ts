@@ -1,11 +1,10 @@
 import { Hono } from 'hono'
 import { DefaultSettingsInput, type DefaultSettings, type SubmissionDefaults } from '../../schema/contracts/settings'
-import { settings } from '../../schema/tables'
 import type { AppEnv, Db } from '../env'
 import { auditAction } from '../lib/audit'
 import { requireAuth, requireRole } from '../lib/auth'
 import { zv } from '../lib/validate'
-import { getSetting, type SettingKey } from '../repos/settings'
+import { getSetting, settingWrites, type SettingKey } from '../repos/settings'
 import { getIocPolicy } from '../services/ioc-policy'
 
 // General defaults of the Settings screen (admin). Each field is one row of `settings`.
@@ -51,16 +50,9 @@ export const settingsRoutes = new Hono<AppEnv>()
     const db = c.var.db
     const input = c.req.valid('json')
     const before = (await view(db)).settings
-    const at = new Date().toISOString()
     const changed = (Object.keys(input) as (keyof DefaultSettings)[]).filter((k) => !same(input[k], before[k]))
     if (changed.length) {
-      const writes = changed.map((k) =>
-        db
-          .insert(settings)
-          .values({ key: KEYS[k], value: input[k], updatedAt: at, updatedBy: c.var.user.username })
-          .onConflictDoUpdate({ target: settings.key, set: { value: input[k], updatedAt: at, updatedBy: c.var.user.username } }),
-      )
-      await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]])
+      await db.batch(settingWrites(db, Object.fromEntries(changed.map((k) => [KEYS[k], input[k]])), c.var.user.username) as never)
       const details: Record<string, unknown> = { fields: changed }
       for (const k of changed) details[k] = { from: before[k], to: input[k] }
       await auditAction(c, 'settings.change', 'defaults', details)

@@ -5,11 +5,12 @@ import { IMPORT_MAX_ROWS, type ImportOptions, type ImportRowPatch } from '../../
 import { migrationItems } from '../../schema/migration'
 import { importBatches, importRows, warninglistEntries, warninglists } from '../../schema/tables'
 import { parseImport, type ImportFormat, type StagedError, type StagedMeta, type StagedRow } from '../domain/import-parse'
-import { parseIoc, type IocType, type IocWarning } from '../domain/ioc'
-import { CRITICAL_CODES, criticalBlocks, criticalRefusal, type SanityMode } from '../domain/sanity-policy'
+import { IOC_TYPES, parseIoc, type IocType, type IocWarning } from '../domain/ioc'
+import { CRITICAL_CODES, criticalBlocks, criticalRefusal, whoMayConfirm, type SanityMode } from '../domain/sanity-policy'
 import { sanityWarnings } from '../domain/sanity'
 import { autoTicket } from '../domain/ticket'
 import { expiryFromTtl, TTL_PRESETS, type TtlPreset } from '../domain/ttl'
+import { defaultTtlFor } from '../domain/ttl-policy'
 import { parseStixBundle } from '../domain/stix-import'
 import { compileWarninglists, type WarninglistMatcher, type WarninglistType } from '../domain/warninglist'
 import type { Db } from '../env'
@@ -477,7 +478,7 @@ export async function discardImport(db: Db, batchId: number, actor: Actor) {
  */
 export function blockCriticalStatement(batch: number | SQL, mode: SanityMode) {
   const codes = JSON.stringify([...CRITICAL_CODES])
-  const who = mode === 'block_all' ? 'nobody may confirm it' : 'only an admin may confirm it'
+  const who = whoMayConfirm(mode)
   const hit = sql`(SELECT w.value FROM json_each(import_rows.warnings) w
     WHERE json_extract(w.value, '$.code') IN (SELECT value FROM json_each(${codes})) ORDER BY w.key LIMIT 1)`
   return sql`UPDATE import_rows SET selected = 0, status = 'invalid',
@@ -509,8 +510,11 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
   const options = { ...batch.options, ...Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== 'exclude' && k !== 'source' && v !== undefined)) } as ImportOptions
   const nowIso = now.toISOString()
   const policy = await getIocPolicy(db)
-  // The batch's lifetime when the analyst chose one, else each row's type default (iocs.ttlByType, then iocs.defaultTtl).
-  const byType = options.ttl ? {} : policy.ttlByType
+  // The batch's lifetime when the analyst chose one, else each row's type default (iocs.ttlByType,
+  // then iocs.defaultTtl), keyed by IOC type for the SQL below.
+  const byType = options.ttl
+    ? {}
+    : Object.fromEntries(IOC_TYPES.map((t) => [t, defaultTtlFor(t, policy.ttlByType, policy.defaultTtl)]))
   const ttl = (options.ttl ?? policy.defaultTtl) as TtlPreset
   const expiries = Object.fromEntries(TTL_PRESETS.map((t) => [t, expiryFromTtl(t, now)]))
   const user = await getUserById(db, actor.id)
@@ -531,8 +535,7 @@ export async function commitImport(db: Db, batchId: number, input: CommitOptions
     ? sql`created_by, coalesce((SELECT username FROM users WHERE users.id = iocs.created_by), ${actor.username}), created_at`
     : sql`${actor.id}, ${actor.username}, ${nowIso}`
   // A row's own expiry or TTL wins, then the batch's, then its type's default: one CASE, set-based.
-  const typeTtl = sql`CASE WHEN r.type IN ('md5', 'sha1', 'sha256') THEN 'hash' ELSE r.type END`
-  const defaultTtl = sql`coalesce(json_extract(${JSON.stringify(byType)}, '$.' || ${typeTtl}), ${ttl})`
+  const defaultTtl = sql`coalesce(json_extract(${JSON.stringify(byType)}, '$.' || r.type), ${ttl})`
   const expiry = sql`CASE WHEN r.expires_at IS NOT NULL THEN r.expires_at ELSE CASE coalesce(r.ttl, ${defaultTtl})
     WHEN '1w' THEN ${expiries['1w']} WHEN '1m' THEN ${expiries['1m']} WHEN '3m' THEN ${expiries['3m']}
     WHEN '1y' THEN ${expiries['1y']} ELSE NULL END END`

@@ -13,7 +13,7 @@ import { getIocRow, getIocView, getLiveIoc, type IocRow } from '../repos/iocs'
 import { getSetting } from '../repos/settings'
 import { getUserById } from '../repos/users'
 import { checkIocSafety } from './ioc-checks'
-import { assertNotCritical, getIocPolicy } from './ioc-policy'
+import { assertNotCritical, getIocPolicy, type IocPolicy } from './ioc-policy'
 import { defaultTtlFor } from '../domain/ttl-policy'
 import { criticalWarnings } from '../domain/sanity-policy'
 
@@ -58,7 +58,7 @@ async function resolveCampaign(db: Db, name: string | null | undefined, actor: A
 }
 
 /** An explicit date or TTL wins; else the default lifetime of the IOC's type (`iocs.ttlByType`, then `iocs.defaultTtl`). */
-async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null }, now: Date, type: IocType) {
+async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null }, now: Date, type: IocType, policy?: IocPolicy) {
   if (input.expiresAt !== undefined && input.expiresAt !== null) {
     const at = new Date(input.expiresAt)
     if (at.getTime() <= now.getTime()) {
@@ -70,8 +70,8 @@ async function expiryOf(db: Db, input: { ttl?: string; expiresAt?: string | null
   }
   if (input.expiresAt === null) return null
   if (input.ttl !== undefined) return expiryFromTtl(input.ttl as Parameters<typeof expiryFromTtl>[0], now)
-  const policy = await getIocPolicy(db)
-  return expiryFromTtl(defaultTtlFor(type, policy.ttlByType, policy.defaultTtl), now)
+  const { ttlByType, defaultTtl } = policy ?? (await getIocPolicy(db))
+  return expiryFromTtl(defaultTtlFor(type, ttlByType, defaultTtl), now)
 }
 
 /**
@@ -89,21 +89,23 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
     })
   }
   // A critical hit the actor may not confirm is refused before anything else (even extending a duplicate).
-  const { sanityMode } = await getIocPolicy(db)
+  const policy = await getIocPolicy(db)
+  const { sanityMode } = policy
   assertNotCritical(verdict.warnings, sanityMode, actor, parsed)
   const nowIso = now.toISOString()
   const existing = await getLiveIoc(db, parsed.type, parsed.value)
-  if (existing) return onDuplicate(db, existing, input, actor, now)
+  if (existing) return onDuplicate(db, existing, input, actor, now, policy)
   if (verdict.confirmable.length && !input.confirm) {
+    const critical = criticalWarnings(verdict.warnings)
     throw new ApiError(422, 'confirmation_required', `value: ${verdict.confirmable.map((w) => w.message).join('; ')}`, {
       warnings: verdict.warnings,
       type: parsed.type,
       value: parsed.value,
       // An admin confirming what analysts may not (block_non_admin): the UI says so.
-      ...(sanityMode === 'block_non_admin' && criticalWarnings(verdict.warnings).length ? { critical: criticalWarnings(verdict.warnings).map((w) => w.code) } : {}),
+      ...(sanityMode === 'block_non_admin' && critical.length ? { critical: critical.map((w) => w.code) } : {}),
     })
   }
-  const expiresAt = await expiryOf(db, input, now, parsed.type)
+  const expiresAt = await expiryOf(db, input, now, parsed.type, policy)
   const user = await getUserById(db, actor.id)
   const ticket = input.ticket || autoTicket(user?.displayName ?? actor.username, now, await getSetting(db, 'general.timezone'))
   const campaignId = await resolveCampaign(db, input.campaign, actor)
@@ -143,7 +145,7 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
   } catch (err) {
     if (/UNIQUE constraint failed/i.test(String(err))) {
       const dup = await getLiveIoc(db, parsed.type, parsed.value)
-      if (dup) return onDuplicate(db, dup, input, actor, now)
+      if (dup) return onDuplicate(db, dup, input, actor, now, policy)
     }
     throw err
   }
@@ -151,7 +153,7 @@ export async function createIoc(db: Db, input: IocInput, actor: Actor, now: Date
   return { status: 201 as const, ioc: (await getIocView(db, row!.id, nowIso))!, warnings: verdict.warnings }
 }
 
-async function onDuplicate(db: Db, existing: IocRow, input: IocInput, actor: Actor, now: Date) {
+async function onDuplicate(db: Db, existing: IocRow, input: IocInput, actor: Actor, now: Date, policy: IocPolicy) {
   const nowIso = now.toISOString()
   if (input.onDuplicate !== 'extend') {
     throw new ApiError(409, 'duplicate', `value: already exists as IOC #${existing.id}`, {
@@ -159,7 +161,7 @@ async function onDuplicate(db: Db, existing: IocRow, input: IocInput, actor: Act
       ioc: await getIocView(db, existing.id, nowIso),
     })
   }
-  const wanted = await expiryOf(db, input, now, existing.type as IocType)
+  const wanted = await expiryOf(db, input, now, existing.type as IocType, policy)
   // Extending never shortens: permanent stays permanent, a later expiry stays.
   const longer = existing.expiresAt === null ? null : wanted === null ? null : wanted > existing.expiresAt ? wanted : existing.expiresAt
   if (longer !== existing.expiresAt) await applyPatch(db, existing, { expiresAt: longer }, actor, now)

@@ -1,6 +1,6 @@
 import { createResource } from 'solid-js'
 import type { IocType } from '../../../functions/domain/ioc'
-import { TTL_TYPE_GROUPS, ttlGroupOf, type TtlTypeGroup } from '../../../functions/domain/ttl-policy'
+import { defaultTtlFor, TTL_TYPE_GROUPS, type TtlTypeGroup } from '../../../functions/domain/ttl-policy'
 import * as api from '../api/client'
 import { t, tryT } from '../i18n'
 
@@ -18,7 +18,7 @@ export function ttlName(ttl: string): string {
 
 /** The lifetime a new IOC of this type gets when the submitter names none. */
 export function defaultTtlOf(s: api.SubmissionDefaults, type: IocType): string {
-  return s.ttlByType[ttlGroupOf(type)] ?? s.defaultTtl
+  return defaultTtlFor(type, s.ttlByType, s.defaultTtl)
 }
 
 /** `IP 1 week, domain 3 months, …` for hints. */
@@ -32,7 +32,6 @@ export function ttlSummary(s: api.SubmissionDefaults): string {
  */
 export function blockedText(check: string | undefined, forAll: boolean, kind: 'body' | 'row'): string {
   const name = tryT(`iocWarnings.${check ?? ''}`) ?? t('iocWarnings.generic')
-  const all = forAll
-  if (kind === 'row') return t(all ? 'policy.blockedRowAll' : 'policy.blockedRow', { check: name })
-  return t(all ? 'policy.blockedBodyAll' : 'policy.blockedBody', { check: name })
+  if (kind === 'row') return t(forAll ? 'policy.blockedRowAll' : 'policy.blockedRow', { check: name })
+  return t(forAll ? 'policy.blockedBodyAll' : 'policy.blockedBody', { check: name })
 }
