@@ -171,9 +171,11 @@ export async function bootSystemd(work: string, pkgDir: string, lifetimeSec = 60
     if (res.status !== 0) throw new Error(`inside systemd namespace: ${script}\nstatus ${res.status} ${res.error ?? ''}\n${res.stdout}\n${res.stderr}`)
     return res.stdout
   }
-  // Until systemd has opened its socket, systemctl cannot connect: ask again.
+  // Until systemd has opened its socket, systemctl cannot connect; in the first moments after the
+  // exec it may also answer `offline` (PID 1 not yet the manager it can talk to): ask again.
+  const early = (r: { stdout: string; stderr: string }) => /connect to bus/.test(r.stderr) || /^offline/m.test(r.stdout)
   let ready = run(['systemctl', 'is-system-running', '--wait'], { timeout: 60_000 })
-  while (!/running|degraded/.test(ready.stdout) && /connect to bus/.test(ready.stderr) && Date.now() < deadline + 30_000) {
+  while (!/running|degraded/.test(ready.stdout) && early(ready) && Date.now() < deadline + 30_000) {
     await new Promise((r) => setTimeout(r, 200))
     ready = run(['systemctl', 'is-system-running', '--wait'], { timeout: 60_000 })
   }
